@@ -1,0 +1,44 @@
+package dev.sluice.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.embeddedkafka.TopicProbe;
+import dev.sluice.model.SegmentJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AllInOneTest {
+
+    @Test
+    void startsItsOwnBrokerAndTakesEventsWithTheDevKey() throws Exception {
+        Path data = Files.createTempDirectory("sluice-aio-");
+        try (AllInOne sluice = AllInOne.start(Map.of("SLUICE_DATA_DIR", data.toString(), "SLUICE_KAFKA_PORT", "0",
+                "SLUICE_INGEST_PORT", "0"))) {
+            String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
+                    .header("Authorization", auth)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u\",\"event\":\"Hello\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            var raw = TopicProbe.read(sluice.bootstrapServers(), "sluice.ingest.raw", 1, Duration.ofSeconds(20));
+            assertThat(raw).hasSize(1);
+            assertThat(raw.get(0).key()).isEqualTo("dev");
+            assertThat(SegmentJson.parse(raw.get(0).value()).get("batch").get(0).get("event").asText())
+                    .isEqualTo("Hello");
+            assertThat(Files.exists(data.resolve("meta.properties"))).isTrue();
+        } finally {
+            SharedKafka.deleteRecursively(data);
+        }
+    }
+}

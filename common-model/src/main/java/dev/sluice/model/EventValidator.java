@@ -1,0 +1,106 @@
+package dev.sluice.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+/**
+ * Segment's per-event rules (WIRE.md §1.4), each failure with Segment's discard code where it has one.
+ * Stateless: one instance may be shared.
+ */
+public final class EventValidator {
+
+    /** Segment documents messageId as at most 100 characters. */
+    public static final int MAX_MESSAGE_ID_LENGTH = 100;
+
+    /** Checks one event; {@code type} must already be set (routes fill it in from the path). */
+    public Optional<Rejection> validate(JsonNode event) {
+        if (event == null || !event.isObject()) {
+            return reject("event_not_object", "each event must be a JSON object");
+        }
+        JsonNode typeNode = event.get("type");
+        Optional<EventType> type = typeNode != null && typeNode.isTextual()
+                ? EventType.fromWire(typeNode.asText()) : Optional.empty();
+        if (type.isEmpty()) {
+            return reject("invalid_type",
+                    "type must be one of identify, track, page, screen, group, alias");
+        }
+        if (!isId(event.get("userId")) && !isId(event.get("anonymousId"))) {
+            return reject("no_user_anon_id", "userId or anonymousId is required");
+        }
+        JsonNode messageId = event.get("messageId");
+        if (messageId != null && !messageId.isNull()
+                && (!messageId.isTextual() || messageId.asText().isEmpty()
+                        || messageId.asText().length() > MAX_MESSAGE_ID_LENGTH)) {
+            return reject("message_id_invalid", "messageId must be a non-empty string of at most 100 characters");
+        }
+        for (String field : new String[] {"timestamp", "originalTimestamp", "sentAt"}) {
+            JsonNode ts = event.get(field);
+            if (ts != null && !ts.isNull() && IsoInstant.parse(ts).isEmpty()) {
+                return reject("invalid_timestamp", field + " must be an ISO-8601 date-time");
+            }
+        }
+        if (notObject(event.get("context"))) {
+            return reject("context_not_object", "context must be an object");
+        }
+        if (notObject(event.get("integrations"))) {
+            return reject("integrations_not_object", "integrations must be an object");
+        }
+        return switch (type.get()) {
+            case TRACK -> validateTrack(event);
+            case IDENTIFY -> notObject(event.get("traits"))
+                    ? reject("traits_not_object", "traits must be an object") : Optional.empty();
+            case PAGE, SCREEN -> validatePageOrScreen(event);
+            case GROUP -> validateGroup(event);
+            case ALIAS -> isId(event.get("previousId"))
+                    ? Optional.empty() : reject("previous_id_required", "alias requires previousId");
+        };
+    }
+
+    private static Optional<Rejection> validateTrack(JsonNode event) {
+        JsonNode name = event.get("event");
+        if (name == null || name.isNull()) {
+            return reject("event_not_defined", "track requires event");
+        }
+        if (!name.isTextual() || name.asText().isBlank()) {
+            return reject("event_not_string", "event must be a non-empty string");
+        }
+        return notObject(event.get("properties"))
+                ? reject("properties_not_object", "properties must be an object") : Optional.empty();
+    }
+
+    private static Optional<Rejection> validatePageOrScreen(JsonNode event) {
+        if (notNonEmptyString(event.get("name"))) {
+            return reject("name_not_string", "name must be a non-empty string when present");
+        }
+        if (notNonEmptyString(event.get("category"))) {
+            return reject("category_not_string", "category must be a non-empty string when present");
+        }
+        return notObject(event.get("properties"))
+                ? reject("properties_not_object", "properties must be an object") : Optional.empty();
+    }
+
+    private static Optional<Rejection> validateGroup(JsonNode event) {
+        if (!isId(event.get("groupId"))) {
+            return reject("group_id_required", "group requires groupId");
+        }
+        return notObject(event.get("traits"))
+                ? reject("traits_not_object", "traits must be an object") : Optional.empty();
+    }
+
+    /** SDKs may send ids as strings or numbers (analytics-node coerces numbers). */
+    private static boolean isId(JsonNode node) {
+        return node != null && ((node.isTextual() && !node.asText().isEmpty()) || node.isNumber());
+    }
+
+    private static boolean notObject(JsonNode node) {
+        return node != null && !node.isNull() && !node.isObject();
+    }
+
+    private static boolean notNonEmptyString(JsonNode node) {
+        return node != null && !node.isNull() && (!node.isTextual() || node.asText().isEmpty());
+    }
+
+    private static Optional<Rejection> reject(String code, String message) {
+        return Optional.of(new Rejection(code, message));
+    }
+}

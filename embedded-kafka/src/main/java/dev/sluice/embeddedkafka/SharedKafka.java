@@ -1,0 +1,49 @@
+package dev.sluice.embeddedkafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The one broker a test JVM shares: started on first use, stopped when the JVM exits. Tests give
+ * their topics unique names instead of each starting a broker (startup costs ~2 s on 2 cores).
+ */
+public final class SharedKafka {
+
+    private static EmbeddedKafkaBroker broker;
+
+    private SharedKafka() {
+    }
+
+    /** The shared broker's bootstrap address, starting it on first call. */
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            try {
+                Path dir = Files.createTempDirectory("sluice-test-kafka-");
+                broker = EmbeddedKafkaBroker.start(dir, 0);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    broker.close();
+                    deleteRecursively(dir);
+                }, "shared-kafka-stop"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** Removes a directory tree; used for broker data and Kafka Streams state in tests. */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sluice.ingest;
+
+import dev.sluice.model.EnvReader;
+import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.model.Topics;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything ingest-api reads from its environment, validated at start.
+ *
+ * @param writeKeys writeKey → projectId
+ * @param kafkaTimeout how long a request waits for Kafka's acknowledgement before answering 503
+ * @param rateLimitPerSecond requests per second allowed per project (0: no limit)
+ * @param topicPartitions partitions for topics created at start (0: broker default)
+ * @param topicReplication replication factor for topics created at start (0: broker default)
+ */
+public record IngestConfig(String bootstrapServers, Topics topics, int port, Map<String, String> writeKeys,
+                           int maxEventBytes, int maxRequestBytes, int maxBatchEvents, Duration kafkaTimeout,
+                           double rateLimitPerSecond, int topicPartitions, int topicReplication,
+                           String compression) {
+
+    public IngestConfig {
+        writeKeys = Map.copyOf(writeKeys);
+        if (writeKeys.isEmpty()) {
+            throw new ConfigException("no write keys: set SLUICE_WRITE_KEYS=writeKey=projectId,... "
+                    + "or SLUICE_WRITE_KEYS_FILE");
+        }
+        if (maxEventBytes > maxRequestBytes) {
+            throw new ConfigException("SLUICE_MAX_EVENT_BYTES (" + maxEventBytes
+                    + ") must not exceed SLUICE_MAX_REQUEST_BYTES (" + maxRequestBytes + ")");
+        }
+        if (kafkaTimeout.isZero()) {
+            throw new ConfigException("SLUICE_INGEST_KAFKA_TIMEOUT must be positive");
+        }
+        if (!java.util.Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(compression)) {
+            throw new ConfigException("SLUICE_INGEST_COMPRESSION=" + compression
+                    + ": expected one of none, gzip, snappy, lz4, zstd");
+        }
+    }
+
+    public static IngestConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+        return new IngestConfig(
+                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                new Topics(r.stringAllowEmpty("SLUICE_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
+                r.integer("SLUICE_INGEST_PORT", 8080, 0, 65535),
+                r.pairs("SLUICE_WRITE_KEYS", "SLUICE_WRITE_KEYS_FILE"),
+                r.integer("SLUICE_MAX_EVENT_BYTES", 32 * 1024, 1, 1_000_000),
+                r.integer("SLUICE_MAX_REQUEST_BYTES", 500 * 1024, 1, 900_000),
+                r.integer("SLUICE_MAX_BATCH_EVENTS", 2500, 1, 100_000),
+                r.duration("SLUICE_INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
+                r.decimal("SLUICE_RATE_LIMIT_PER_PROJECT", 0, 0),
+                r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
+                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
+                r.string("SLUICE_INGEST_COMPRESSION", "lz4"));
+    }
+
+    /** The same settings on another port and Kafka; used by all-in-one and tests. */
+    public IngestConfig withKafka(String bootstrap, int newPort) {
+        return new IngestConfig(bootstrap, topics, newPort, writeKeys, maxEventBytes, maxRequestBytes,
+                maxBatchEvents, kafkaTimeout, rateLimitPerSecond, topicPartitions, topicReplication, compression);
+    }
+}

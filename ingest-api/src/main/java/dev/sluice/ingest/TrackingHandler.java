@@ -1,0 +1,168 @@
+package dev.sluice.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.model.EventType;
+import dev.sluice.model.EventValidator;
+import dev.sluice.model.RawEnvelope;
+import dev.sluice.model.Rejection;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Segment Tracking API: authenticates, parses, checks limits and rules, writes to Kafka and
+ * answers 200 only once Kafka has acknowledged everything the request carried.
+ */
+public final class TrackingHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackingHandler.class);
+    /** The smallest transparent GIF, as Segment's pixel API answers. */
+    static final byte[] PIXEL_GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    private final IngestConfig config;
+    private final WriteKeyResolver writeKeys;
+    private final BodyReader bodyReader;
+    private final RequestParser parser;
+    private final EventValidator validator = new EventValidator();
+    private final RateLimiter rateLimiter;
+    private final IngestPublisher publisher;
+    private final IngestMetrics metrics;
+
+    public TrackingHandler(IngestConfig config, IngestPublisher publisher, IngestMetrics metrics) {
+        this.config = config;
+        this.writeKeys = new WriteKeyResolver(config.writeKeys());
+        this.bodyReader = new BodyReader(config.maxRequestBytes());
+        this.parser = new RequestParser(config.maxEventBytes(), config.maxBatchEvents());
+        this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /** POST of a single event ({@code singleType} present) or of a batch. */
+    public void post(Context ctx, Optional<EventType> singleType, String route) throws Exception {
+        long start = System.nanoTime();
+        Instant receivedAt = Instant.now();
+        try {
+            byte[] body = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"));
+            JsonNode root = parser.parseJson(body);
+            ingest(ctx, root, singleType, body.length, receivedAt, route, start, false);
+        } catch (IngestException e) {
+            respondError(ctx, e, route, start);
+        }
+    }
+
+    /** {@code GET /v1/pixel/<type>?data=<base64 JSON>}: the event rides in the URL, the answer is a GIF. */
+    public void pixel(Context ctx) {
+        long start = System.nanoTime();
+        Instant receivedAt = Instant.now();
+        String route = "/v1/pixel";
+        try {
+            Optional<EventType> type = EventType.fromWire(ctx.pathParam("type"));
+            if (type.isEmpty()) {
+                throw new IngestException(404, "unknown_type", "unknown pixel type " + ctx.pathParam("type"));
+            }
+            String data = ctx.queryParam("data");
+            if (data == null || data.isEmpty()) {
+                throw IngestException.badRequest("missing_data", "the data query parameter is required");
+            }
+            byte[] json;
+            try {
+                json = data.indexOf('-') >= 0 || data.indexOf('_') >= 0
+                        ? Base64.getUrlDecoder().decode(data) : Base64.getDecoder().decode(data);
+            } catch (IllegalArgumentException e) {
+                throw IngestException.badRequest("invalid_data", "data must be base64-encoded JSON");
+            }
+            if (json.length > config.maxEventBytes()) {
+                throw IngestException.badRequest("payload_too_large",
+                        "Exceed payload limit: event is larger than " + config.maxEventBytes() + " bytes");
+            }
+            ingest(ctx, parser.parseJson(json), type, json.length, receivedAt, route, start, true);
+        } catch (IngestException e) {
+            respondError(ctx, e, route, start);
+        }
+    }
+
+    private void ingest(Context ctx, JsonNode root, Optional<EventType> singleType, int bodyBytes,
+                        Instant receivedAt, String route, long start, boolean pixel) {
+        String project = writeKeys.resolve(ctx.header("Authorization"), root);
+        long wait = rateLimiter.acquire(project, start);
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            ctx.header("X-RateLimit-Reset", Long.toString(wait));
+            throw new IngestException(429, "rate_limited", "too many requests for this project; retry in "
+                    + wait + " s");
+        }
+        ParsedRequest request = parser.parse(root, singleType, bodyBytes);
+
+        ArrayNode valid = JsonNodeFactory.instance.arrayNode();
+        List<RejectedEvent> rejected = new ArrayList<>();
+        for (ObjectNode event : request.events()) {
+            event.remove("writeKey"); // never stored
+            Optional<Rejection> problem = validator.validate(event);
+            if (problem.isPresent()) {
+                rejected.add(new RejectedEvent(event, problem.get()));
+            } else {
+                valid.add(event);
+            }
+        }
+        RawEnvelope envelope = valid.isEmpty() ? null : new RawEnvelope(project, receivedAt, request.sentAt(),
+                ctx.ip(), ctx.header("User-Agent"), request.context(), request.integrations(), valid);
+
+        CompletableFuture<Void> written = publisher.publish(project, envelope, rejected)
+                .orTimeout(config.kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ctx.future(() -> written.handle((ok, error) -> {
+            if (error != null) {
+                LOG.warn("event=kafka_write_failed project={} route={} events={} error=\"{}\"", project, route,
+                        request.events().size(), error.getClass().getSimpleName() + ": " + error.getMessage());
+                countEvents(project, request.events(), "failed");
+                ctx.header("Retry-After", "1");
+                JsonResponses.error(ctx, 503, "kafka_unavailable",
+                        "events could not be stored in time; retry later");
+            } else {
+                countEvents(project, valid, "accepted");
+                countEvents(project, rejected.stream().map(RejectedEvent::event).toList(), "rejected");
+                if (envelope == null) {
+                    Rejection first = rejected.get(0).rejection();
+                    JsonResponses.error(ctx, 400, first.code(), rejected.size() == 1 ? first.message()
+                            : "all " + rejected.size() + " events are invalid; first: " + first.message());
+                } else if (pixel) {
+                    ctx.status(200).contentType("image/gif").result(PIXEL_GIF);
+                } else {
+                    JsonResponses.success(ctx);
+                }
+            }
+            metrics.request(route, ctx.statusCode(), start);
+            return null;
+        }));
+    }
+
+    private void respondError(Context ctx, IngestException e, String route, long start) {
+        JsonResponses.error(ctx, e.status(), e.code(), e.getMessage());
+        metrics.request(route, e.status(), start);
+    }
+
+    private void countEvents(String project, Iterable<? extends JsonNode> events, String outcome) {
+        Map<String, Integer> byType = new HashMap<>();
+        for (JsonNode e : events) {
+            byType.merge(typeOf(e), 1, Integer::sum);
+        }
+        byType.forEach((type, n) -> metrics.events(project, type, outcome, n));
+    }
+
+    private static String typeOf(JsonNode event) {
+        JsonNode t = event.get("type");
+        return t != null && t.isTextual() && EventType.fromWire(t.asText()).isPresent() ? t.asText() : "invalid";
+    }
+}

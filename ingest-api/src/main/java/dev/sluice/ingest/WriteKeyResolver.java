@@ -1,0 +1,65 @@
+package dev.sluice.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the project a request belongs to: the HTTP Basic user name if an Authorization header is
+ * sent, else the body's {@code writeKey} (batch envelope, then the first event), as WIRE.md §1.2.
+ */
+public final class WriteKeyResolver {
+
+    private final Map<String, String> projectsByWriteKey;
+
+    public WriteKeyResolver(Map<String, String> projectsByWriteKey) {
+        this.projectsByWriteKey = Map.copyOf(projectsByWriteKey);
+    }
+
+    /** The projectId, or a 401 saying whether the key was missing or unknown. */
+    public String resolve(String authorizationHeader, JsonNode body) {
+        String key = fromBasic(authorizationHeader).or(() -> fromBody(body))
+                .orElseThrow(() -> new IngestException(401, "missing_write_key",
+                        "no writeKey: send HTTP Basic auth with the writeKey as user name, or a writeKey field"));
+        String project = projectsByWriteKey.get(key);
+        if (project == null) {
+            throw new IngestException(401, "invalid_write_key", "unknown writeKey");
+        }
+        return project;
+    }
+
+    static Optional<String> fromBasic(String header) {
+        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            // Segment accepts "key" without the colon too, for backward compatibility
+            String user = colon >= 0 ? decoded.substring(0, colon) : decoded;
+            return user.isEmpty() ? Optional.empty() : Optional.of(user);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> fromBody(JsonNode body) {
+        Optional<String> envelope = text(body.get("writeKey"));
+        if (envelope.isPresent()) {
+            return envelope;
+        }
+        JsonNode batch = body.get("batch");
+        if (batch != null && batch.isArray() && !batch.isEmpty()) {
+            return text(batch.get(0).get("writeKey"));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node != null && node.isTextual() && !node.asText().isEmpty()
+                ? Optional.of(node.asText()) : Optional.empty();
+    }
+}
