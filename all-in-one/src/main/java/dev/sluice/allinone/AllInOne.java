@@ -3,8 +3,9 @@ package dev.sluice.allinone;
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
+import dev.sluice.router.RouterApp;
+import dev.sluice.router.RouterConfig;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -18,42 +19,38 @@ public final class AllInOne implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final String bootstrap;
     private final List<AutoCloseable> services = new ArrayList<>();
-    private final IngestApi ingest;
+    private IngestApi ingest;
+    private RouterApp router;
 
-    private AllInOne(EmbeddedKafkaBroker broker, String bootstrap, IngestApi ingest) {
+    private AllInOne(EmbeddedKafkaBroker broker, String bootstrap) {
         this.broker = broker;
         this.bootstrap = bootstrap;
-        this.ingest = ingest;
-        services.add(ingest);
     }
 
-    /** Starts everything; the environment is read as each service would read it alone. */
+    /** Starts everything; each service reads the environment as it would alone. */
     public static AllInOne start(Map<String, String> environment) {
         AllInOneConfig config = AllInOneConfig.fromEnv(environment);
-        Map<String, String> env = new HashMap<>(environment);
-        if (env.get("SLUICE_WRITE_KEYS") == null && env.get("SLUICE_WRITE_KEYS_FILE") == null) {
-            env.put("SLUICE_WRITE_KEYS", AllInOneConfig.DEV_WRITE_KEYS);
+        if (environment.get("SLUICE_WRITE_KEYS") == null && environment.get("SLUICE_WRITE_KEYS_FILE") == null) {
             LOG.warn("event=dev_write_key_used writeKey=dev-write-key project=dev hint=\"set SLUICE_WRITE_KEYS\"");
         }
-        IngestConfig ingestConfig = IngestConfig.fromEnv(env); // validate before starting a broker
-        EmbeddedKafkaBroker broker = null;
-        String bootstrap = config.externalBootstrap();
-        if (bootstrap == null) {
-            broker = EmbeddedKafkaBroker.start(config.dataDir(), config.kafkaPort());
-            bootstrap = broker.bootstrapServers();
-            // one node: topics created by the services must not ask for more replicas than exist
-            ingestConfig = new IngestConfig(bootstrap, ingestConfig.topics(), ingestConfig.port(),
-                    ingestConfig.writeKeys(), ingestConfig.maxEventBytes(), ingestConfig.maxRequestBytes(),
-                    ingestConfig.maxBatchEvents(), ingestConfig.kafkaTimeout(), ingestConfig.rateLimitPerSecond(),
-                    ingestConfig.topicPartitions(), 1, ingestConfig.compression());
-        }
+        boolean embedded = config.externalBootstrap() == null;
+        // validate every service's settings before starting a broker
+        Map<String, String> check = config.serviceEnv(environment, "localhost:9092", embedded, 0);
+        IngestConfig.fromEnv(check);
+        RouterConfig.fromEnv(check);
+
+        EmbeddedKafkaBroker broker = embedded ? EmbeddedKafkaBroker.start(config.dataDir(), config.kafkaPort()) : null;
+        AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap());
         try {
-            IngestApi ingest = IngestApi.start(ingestConfig.withKafka(bootstrap, ingestConfig.port()));
-            return new AllInOne(broker, bootstrap, ingest);
+            sluice.ingest = IngestApi.start(IngestConfig.fromEnv(
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, 0)));
+            sluice.services.add(sluice.ingest);
+            sluice.router = RouterApp.start(RouterConfig.fromEnv(
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort())));
+            sluice.services.add(sluice.router);
+            return sluice;
         } catch (RuntimeException e) {
-            if (broker != null) {
-                broker.close();
-            }
+            sluice.close();
             throw e;
         }
     }
@@ -64,6 +61,10 @@ public final class AllInOne implements AutoCloseable {
 
     public int ingestPort() {
         return ingest.port();
+    }
+
+    public int routerAdminPort() {
+        return router.adminPort();
     }
 
     @Override

@@ -18,8 +18,9 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(sluice::close, "sluice-stop"));
-        System.out.printf("%nSluice is running.%n  Kafka:       %s%n  Ingest API:  http://localhost:%d  "
-                + "(POST /v1/track, /v1/batch, ...; /healthz /readyz /metrics)%nPress Ctrl-C to stop.%n%n",
-                sluice.bootstrapServers(), sluice.ingestPort());
+        System.out.printf("%nSluice is running.%n  Kafka:        %s%n  Ingest API:   http://localhost:%d  "
+                + "(POST /v1/track, /v1/batch, ...; /healthz /readyz /metrics)%n"
+                + "  Router admin: http://localhost:%d  (/healthz /readyz /metrics)%nPress Ctrl-C to stop.%n%n",
+                sluice.bootstrapServers(), sluice.ingestPort(), sluice.routerAdminPort());
     }
 }

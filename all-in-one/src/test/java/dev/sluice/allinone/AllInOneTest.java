@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 class AllInOneTest {
 
     @Test
-    void startsItsOwnBrokerAndTakesEventsWithTheDevKey() throws Exception {
+    void startsItsOwnBrokerTakesEventsWithTheDevKeyAndRoutesThem() throws Exception {
         Path data = Files.createTempDirectory("sluice-aio-");
         try (AllInOne sluice = AllInOne.start(Map.of("SLUICE_DATA_DIR", data.toString(), "SLUICE_KAFKA_PORT", "0",
-                "SLUICE_INGEST_PORT", "0"))) {
+                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0"))) {
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
@@ -37,6 +37,14 @@ class AllInOneTest {
             assertThat(SegmentJson.parse(raw.get(0).value()).get("batch").get(0).get("event").asText())
                     .isEqualTo("Hello");
             assertThat(Files.exists(data.resolve("meta.properties"))).isTrue();
+
+            var routed = TopicProbe.read(sluice.bootstrapServers(), "sluice.events.track", 1, Duration.ofSeconds(30));
+            assertThat(routed).hasSize(1);
+            var event = SegmentJson.parse(routed.get(0).value());
+            assertThat(event.get("event").asText()).isEqualTo("Hello");
+            assertThat(event.get("projectId").asText()).isEqualTo("dev");
+            assertThat(event.get("messageId").asText()).isNotEmpty();
+            assertThat(Files.isDirectory(data.resolve("router-state"))).isTrue();
         } finally {
             SharedKafka.deleteRecursively(data);
         }

@@ -55,10 +55,4 @@ public record IngestConfig(String bootstrapServers, Topics topics, int port, Map
                 r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
                 r.string("SLUICE_INGEST_COMPRESSION", "lz4"));
     }
-
-    /** The same settings on another port and Kafka; used by all-in-one and tests. */
-    public IngestConfig withKafka(String bootstrap, int newPort) {
-        return new IngestConfig(bootstrap, topics, newPort, writeKeys, maxEventBytes, maxRequestBytes,
-                maxBatchEvents, kafkaTimeout, rateLimitPerSecond, topicPartitions, topicReplication, compression);
-    }
 }

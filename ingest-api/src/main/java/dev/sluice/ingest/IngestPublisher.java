@@ -1,12 +1,12 @@
 package dev.sluice.ingest;
 
+import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.RawEnvelope;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -22,8 +22,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * idempotent {@code acks=all} producer; the returned future completes only once Kafka has every record.
  */
 public final class IngestPublisher implements AutoCloseable {
-
-    static final String PROJECT_HEADER = "sluice.project";
 
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
@@ -61,13 +59,13 @@ public final class IngestPublisher implements AutoCloseable {
         if (envelope != null) {
             ProducerRecord<String, byte[]> raw = new ProducerRecord<>(topics.ingestRaw(), projectId,
                     envelope.toBytes());
-            raw.headers().add(PROJECT_HEADER, projectId.getBytes(StandardCharsets.UTF_8));
+            EventHeaders.put(raw.headers(), EventHeaders.PROJECT, projectId);
             acks.add(send(raw));
         }
         for (RejectedEvent r : rejected) {
             ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topics.rejected(), projectId,
                     SegmentJson.toBytes(r.event()));
-            rec.headers().add(PROJECT_HEADER, projectId.getBytes(StandardCharsets.UTF_8));
+            EventHeaders.put(rec.headers(), EventHeaders.PROJECT, projectId);
             FailureHeaders.rejectedNow(r.rejection(), "ingest-api").writeTo(rec.headers());
             acks.add(send(rec));
         }

@@ -1,0 +1,72 @@
+package dev.sluice.model;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * {@code /healthz}, {@code /readyz} and {@code /metrics} for the services without an HTTP API of their
+ * own (router, sinks), on the JDK's built-in server so they need no web framework.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private AdminServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @param port 0 picks a free port
+     * @param alive answers {@code /healthz}: false means the process should be restarted
+     * @param ready answers {@code /readyz}: false means it is not doing its work right now
+     * @param metrics the Prometheus text exposition
+     */
+    public static AdminServer start(int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+            server.createContext("/healthz", ex -> status(ex, alive.getAsBoolean(), "UP", "DOWN"));
+            server.createContext("/readyz", ex -> status(ex, ready.getAsBoolean(), "READY", "NOT_READY"));
+            server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.get()));
+            server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "admin-http");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            return new AdminServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open admin port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void status(HttpExchange ex, boolean ok, String good, String bad) throws IOException {
+        respond(ex, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? good : bad) + "\"}");
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.sluice.router;
+
+import dev.sluice.model.EnvReader;
+import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.model.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything router-streams reads from its environment, validated at start.
+ *
+ * @param sessionTimeout how long the group waits for a router that vanished (crash, kill -9) before
+ *                       giving its partitions to another
+ * @param dedupWindow how long a (projectId, messageId) is remembered; zero turns deduplication off
+ * @param topicPartitions partitions for topics created at start (0: broker default)
+ * @param topicReplication replication of created and internal topics (0: broker default)
+ */
+public record RouterConfig(String bootstrapServers, Topics topics, int adminPort, Duration dedupWindow,
+                           String applicationId, Path stateDir, int threads, Duration commitInterval,
+                           Duration sessionTimeout, int topicPartitions, int topicReplication) {
+
+    public RouterConfig {
+        if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+            throw new ConfigException("SLUICE_ROUTER_APPLICATION_ID=" + applicationId
+                    + ": only letters, digits, '.', '_' and '-'");
+        }
+        if (commitInterval.isZero()) {
+            throw new ConfigException("SLUICE_ROUTER_COMMIT_INTERVAL must be positive");
+        }
+    }
+
+    public static RouterConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+        return new RouterConfig(
+                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                new Topics(r.stringAllowEmpty("SLUICE_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
+                r.integer("SLUICE_ADMIN_PORT", 9101, 0, 65535),
+                r.duration("SLUICE_DEDUP_WINDOW", Duration.ofHours(24)),
+                r.string("SLUICE_ROUTER_APPLICATION_ID", "sluice-router"),
+                Path.of(r.string("SLUICE_ROUTER_STATE_DIR",
+                        Path.of(System.getProperty("java.io.tmpdir"), "sluice-router-state").toString())),
+                r.integer("SLUICE_ROUTER_THREADS", 1, 1, 64),
+                r.duration("SLUICE_ROUTER_COMMIT_INTERVAL", Duration.ofMillis(100)),
+                r.duration("SLUICE_ROUTER_SESSION_TIMEOUT", Duration.ofSeconds(45)),
+                r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
+                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10));
+    }
+
+    public boolean dedupEnabled() {
+        return !dedupWindow.isZero();
+    }
+}

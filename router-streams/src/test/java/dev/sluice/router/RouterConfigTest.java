@@ -1,0 +1,49 @@
+package dev.sluice.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.model.TopicCreator;
+import dev.sluice.model.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouterConfigTest {
+
+    @Test
+    void defaultsFollowTheArchitecture() {
+        RouterConfig c = RouterConfig.fromEnv(Map.of());
+        assertThat(c.adminPort()).isEqualTo(9101);
+        assertThat(c.dedupWindow()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.dedupEnabled()).isTrue();
+        assertThat(c.topics().ingestRaw()).isEqualTo("sluice.ingest.raw");
+        assertThat(RouterConfig.fromEnv(Map.of("SLUICE_DEDUP_WINDOW", "PT0S")).dedupEnabled()).isFalse();
+        assertThat(RouterApp.streamsProperties(c).get("processing.guarantee")).isEqualTo("exactly_once_v2");
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheVariableNamed() {
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_DEDUP_WINDOW", "24h")))
+                .hasMessageContaining("SLUICE_DEDUP_WINDOW");
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_THREADS", "0")))
+                .hasMessageContaining("SLUICE_ROUTER_THREADS");
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_APPLICATION_ID", "a b")))
+                .hasMessageContaining("SLUICE_ROUTER_APPLICATION_ID");
+    }
+
+    @Test
+    void refusesToStartWhenTypedTopicsAreNotCoPartitionedWithIngestRaw() {
+        Topics topics = RouterIntegrationTest.newTopics();
+        new TopicCreator(SharedKafka.bootstrapServers(), 3, 1).ensure(List.of(topics.ingestRaw()), Duration.ofSeconds(10));
+        new TopicCreator(SharedKafka.bootstrapServers(), 1, 1).ensure(List.of(topics.events(dev.sluice.model.EventType.PAGE)),
+                Duration.ofSeconds(10));
+        RouterConfig config = RouterConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
+                "SLUICE_TOPIC_PREFIX", topics.prefix()));
+        assertThatThrownBy(() -> RouterApp.ensureTopics(config))
+                .hasMessageContaining(topics.events(dev.sluice.model.EventType.PAGE))
+                .hasMessageContaining("co-partitioned");
+    }
+}
