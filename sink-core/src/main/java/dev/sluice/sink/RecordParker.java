@@ -1,0 +1,83 @@
+package dev.sluice.sink;
+
+import dev.sluice.model.FailureHeaders;
+import dev.sluice.model.IsoInstant;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes records the sink could not deliver to the retry topic or the DLQ: original key, value and
+ * headers plus why, where and when. {@link #flush()} returns only once Kafka acknowledged all of them,
+ * so their offsets may then be committed.
+ */
+final class RecordParker implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String retryTopic;
+    private final String dlqTopic;
+    private final String stage;
+    private final List<Future<?>> unacked = new ArrayList<>();
+
+    RecordParker(String bootstrap, String retryTopic, String dlqTopic, String stage) {
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, stage + "-parker",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
+        this.retryTopic = retryTopic;
+        this.dlqTopic = dlqTopic;
+        this.stage = stage;
+    }
+
+    /** Queues a record for the retry topic, due again at {@code dueAt}. */
+    void park(PendingRecord p, String code, String reason, Instant dueAt) {
+        RecordHeaders h = headers(p, code, reason);
+        RetryHeaders.put(h, RetryHeaders.DUE_AT, IsoInstant.format(dueAt));
+        RetryHeaders.put(h, RetryHeaders.PARKINGS, Integer.toString(p.parkings + 1));
+        unacked.add(producer.send(new ProducerRecord<>(retryTopic, null, p.record.timestamp(), p.record.key(),
+                p.record.value(), h)));
+    }
+
+    /** Queues a record for the DLQ. */
+    void deadLetter(PendingRecord p, String code, String reason) {
+        RecordHeaders h = headers(p, code, reason);
+        h.remove(RetryHeaders.DUE_AT);
+        unacked.add(producer.send(new ProducerRecord<>(dlqTopic, null, p.record.timestamp(), p.record.key(),
+                p.record.value(), h)));
+    }
+
+    /** Waits for Kafka to acknowledge everything queued; throws if any write failed. */
+    void flush() throws Exception {
+        producer.flush();
+        try {
+            for (Future<?> f : unacked) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            unacked.clear();
+        }
+    }
+
+    private RecordHeaders headers(PendingRecord p, String code, String reason) {
+        RecordHeaders h = new RecordHeaders(p.record.headers().toArray());
+        Instant now = Instant.now();
+        new FailureHeaders(code, reason, stage, p.attempts, p.firstFailure == null ? now : p.firstFailure, now)
+                .writeTo(h);
+        RetryHeaders.origin(h, p);
+        return h;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

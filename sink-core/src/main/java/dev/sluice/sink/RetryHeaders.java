@@ -1,0 +1,53 @@
+package dev.sluice.sink;
+
+import dev.sluice.model.FailureHeaders;
+import dev.sluice.model.IsoInstant;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
+
+/** Headers a parked record carries in the retry topic, and where every parked or dead record came from. */
+final class RetryHeaders {
+
+    static final String DUE_AT = "sluice.retry.due-at";
+    static final String PARKINGS = "sluice.retry.parkings";
+    static final String ORIGIN_TOPIC = "sluice.origin.topic";
+    static final String ORIGIN_PARTITION = "sluice.origin.partition";
+    static final String ORIGIN_OFFSET = "sluice.origin.offset";
+
+    private RetryHeaders() {
+    }
+
+    /** Restores the state of a record read back from the retry topic. */
+    static void restore(PendingRecord p) {
+        Headers h = p.record.headers();
+        p.parkings = parseInt(FailureHeaders.text(h, PARKINGS), 0);
+        p.attempts = parseInt(FailureHeaders.text(h, FailureHeaders.ATTEMPTS), 0);
+        String first = FailureHeaders.text(h, FailureHeaders.FIRST_FAILURE);
+        p.firstFailure = first == null ? null : IsoInstant.parse(first).orElse(null);
+        String due = FailureHeaders.text(h, DUE_AT);
+        p.notBeforeMillis = due == null ? 0 : IsoInstant.parse(due).map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    /** Records where a record first came from, unless it already says (a record parked twice keeps its origin). */
+    static void origin(Headers h, PendingRecord p) {
+        if (h.lastHeader(ORIGIN_TOPIC) == null) {
+            put(h, ORIGIN_TOPIC, p.record.topic());
+            put(h, ORIGIN_PARTITION, Integer.toString(p.record.partition()));
+            put(h, ORIGIN_OFFSET, Long.toString(p.record.offset()));
+        }
+    }
+
+    static void put(Headers h, String name, String value) {
+        h.remove(name);
+        h.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int parseInt(String s, int fallback) {
+        try {
+            return s == null ? fallback : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.sluice.sink;
+
+import java.util.List;
+
+/**
+ * A destination. The runtime hands it batches within {@link #limits()} and it says, per record, what
+ * became of it; everything else (offsets, retries, parking, DLQ, replay) is the runtime's.
+ */
+public interface Sink extends AutoCloseable {
+
+    /** Names the consumer group default, the retry and DLQ topics and the metrics ({@code sink-firehose}). */
+    String name();
+
+    BatchLimits limits();
+
+    /**
+     * Delivers a batch. Returns one {@link Delivery} per record, in order. Throwing counts as a
+     * transient failure of every record (the network, a timeout).
+     */
+    List<Delivery> deliver(List<SinkRecord> batch) throws Exception;
+
+    @Override
+    default void close() {
+    }
+}

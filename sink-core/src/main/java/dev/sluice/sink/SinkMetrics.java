@@ -1,0 +1,45 @@
+package dev.sluice.sink;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** Per sink and project: what was delivered, retried, parked and dead-lettered, batch sizes, latency. */
+public final class SinkMetrics {
+
+    private final MeterRegistry registry;
+    private final String sink;
+    private final DistributionSummary batchRecords;
+    private final DistributionSummary batchBytes;
+
+    public SinkMetrics(MeterRegistry registry, String sink) {
+        this.registry = registry;
+        this.sink = sink;
+        this.batchRecords = DistributionSummary.builder("sluice.sink.batch.records").tag("sink", sink)
+                .description("Records per delivery call").publishPercentileHistogram().register(registry);
+        this.batchBytes = DistributionSummary.builder("sluice.sink.batch.bytes").tag("sink", sink)
+                .baseUnit("bytes").description("Bytes per delivery call").register(registry);
+    }
+
+    /** {@code sluice_sink_records_total{sink,project,outcome}}: delivered, retried, parked, dead_lettered. */
+    public void record(String project, String outcome) {
+        Counter.builder("sluice.sink.records").description("Records by what became of them")
+                .tag("sink", sink).tag("project", project == null ? "" : project).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    public void batch(int records, long bytes) {
+        batchRecords.record(records);
+        batchBytes.record(bytes);
+    }
+
+    /** {@code sluice_sink_delivery_latency_seconds{sink,project}}: ingest receipt to destination acceptance. */
+    public void latency(String project, long receivedAtMillis) {
+        Timer.builder("sluice.sink.delivery.latency").tag("sink", sink).tag("project", project == null ? "" : project)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1)).register(registry)
+                .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAtMillis)));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.sluice.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/** A sink whose answers a test scripts: given a value and its attempt number, what happens. */
+final class FakeSink implements Sink {
+
+    final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    final List<String> delivered = new CopyOnWriteArrayList<>();
+    final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    private final BiFunction<String, Integer, Delivery> behaviour;
+    private final BatchLimits limits;
+
+    FakeSink(BiFunction<String, Integer, Delivery> behaviour) {
+        this(behaviour, new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20)));
+    }
+
+    FakeSink(BiFunction<String, Integer, Delivery> behaviour, BatchLimits limits) {
+        this.behaviour = behaviour;
+        this.limits = limits;
+    }
+
+    @Override
+    public String name() {
+        return "sink-fake";
+    }
+
+    @Override
+    public BatchLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public List<Delivery> deliver(List<SinkRecord> batch) {
+        List<Delivery> out = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (SinkRecord r : batch) {
+            String v = new String(r.value(), StandardCharsets.UTF_8);
+            values.add(v);
+            int n = attempts.computeIfAbsent(v, k -> new AtomicInteger()).incrementAndGet();
+            Delivery d = behaviour.apply(v, n);
+            if (d.outcome() == Delivery.Outcome.DELIVERED) {
+                delivered.add(v);
+            }
+            out.add(d);
+        }
+        batches.add(values);
+        return out;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.sluice.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.embeddedkafka.TopicProbe;
+import dev.sluice.model.EventHeaders;
+import dev.sluice.model.FailureHeaders;
+import dev.sluice.model.TopicCreator;
+import dev.sluice.model.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The runtime's retry, park, DLQ and commit rules, with a scripted sink on the real broker. */
+class SinkRunnerTest {
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final Topics topics = new Topics("s" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+    private final String source = topics.events(dev.sluice.model.EventType.TRACK);
+
+    private SinkConfig config(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
+                "SLUICE_TOPIC_PREFIX", topics.prefix(),
+                "SLUICE_SINK_TOPICS", source,
+                "SLUICE_TOPIC_PARTITIONS", "2",
+                "SLUICE_SINK_BACKOFF_BASE", "PT0.01S",
+                "SLUICE_SINK_BACKOFF_MAX", "PT0.05S",
+                "SLUICE_SINK_RETRY_BASE", "PT0.5S",
+                "SLUICE_SINK_RETRY_MAX_DELAY", "PT1S",
+                "SLUICE_SINK_INPLACE_ATTEMPTS", "3",
+                "SLUICE_ADMIN_PORT", "0"));
+        env.putAll(extra);
+        return SinkConfig.fromEnv(env, "sink-fake", 0);
+    }
+
+    private List<String> produce(int n, String prefix) throws Exception {
+        new TopicCreator(SharedKafka.bootstrapServers(), 2, 1).ensure(List.of(source), Duration.ofSeconds(10));
+        List<String> values = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                String v = prefix + i;
+                values.add(v);
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>(source, "project-" + (i % 3),
+                        v.getBytes(StandardCharsets.UTF_8));
+                EventHeaders.put(r.headers(), EventHeaders.TYPE, "track");
+                p.send(r);
+            }
+        }
+        return values;
+    }
+
+    private static long committed(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedKafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
+    @Test
+    void deliversEverythingOnceAndCommitsToTheEnd() throws Exception {
+        List<String> values = produce(1000, "v");
+        FakeSink sink = new FakeSink((v, n) -> Delivery.delivered());
+        SinkConfig config = config(Map.of());
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> sink.delivered.size() >= 1000);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 1000);
+        }
+        assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(values);
+        assertThat(sink.batches).allSatisfy(b -> assertThat(b.size()).isLessThanOrEqualTo(50));
+    }
+
+    @Test
+    void transientFailuresAreRetriedInPlaceResendingOnlyWhatFailed() throws Exception {
+        List<String> values = produce(200, "t");
+        // every 10th value fails twice, then succeeds (budget is 3 attempts: no parking)
+        FakeSink sink = new FakeSink((v, n) -> Integer.parseInt(v.substring(1)) % 10 == 0 && n <= 2
+                ? Delivery.transientFailure("http_503", "unavailable") : Delivery.delivered());
+        SinkConfig config = config(Map.of());
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 200);
+            String metrics = service.registry().scrape();
+            assertThat(metrics).contains("sluice_sink_records_total{outcome=\"retried\"");
+        }
+        assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(values);
+        values.forEach(v -> assertThat(sink.attempts.get(v).get())
+                .isEqualTo(Integer.parseInt(v.substring(1)) % 10 == 0 ? 3 : 1));
+        assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.retryTopic())).isZero();
+        assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.dlqTopic())).isZero();
+    }
+
+    @Test
+    void pastTheInPlaceBudgetARecordIsParkedThenDeliveredFromTheRetryTopic() throws Exception {
+        produce(20, "p");
+        // p7 fails 4 times: 3 in place, parked, 4th attempt (from the retry topic) fails, parked again, 5th works
+        FakeSink sink = new FakeSink((v, n) -> v.equals("p7") && n <= 4
+                ? Delivery.transientFailure("http_500", "boom") : Delivery.delivered());
+        SinkConfig config = config(Map.of());
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> sink.delivered.contains("p7"));
+            await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 20);
+        }
+        assertThat(sink.delivered).hasSize(20).doesNotHaveDuplicates();
+        assertThat(sink.attempts.get("p7").get()).isEqualTo(5);
+        List<ConsumerRecord<String, byte[]>> parked = TopicProbe.read(SharedKafka.bootstrapServers(),
+                config.retryTopic(), 2, Duration.ofSeconds(10));
+        assertThat(parked).hasSize(2);
+        assertThat(new String(parked.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("p7");
+        assertThat(FailureHeaders.text(parked.get(0).headers(), FailureHeaders.CODE)).isEqualTo("http_500");
+        assertThat(FailureHeaders.text(parked.get(0).headers(), FailureHeaders.ATTEMPTS)).isEqualTo("3");
+        assertThat(FailureHeaders.text(parked.get(1).headers(), FailureHeaders.ATTEMPTS)).isEqualTo("4");
+        assertThat(FailureHeaders.text(parked.get(1).headers(), RetryHeaders.ORIGIN_TOPIC)).isEqualTo(source);
+        assertThat(FailureHeaders.text(parked.get(0).headers(), EventHeaders.TYPE)).isEqualTo("track");
+        assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.dlqTopic())).isZero();
+    }
+
+    @Test
+    void permanentFailuresTooLargeRecordsAndExpiredRetriesGoToTheDlqWithReasons() throws Exception {
+        produce(30, "d");
+        FakeSink sink = new FakeSink((v, n) -> switch (v) {
+            case "d3" -> Delivery.permanentFailure("http_400", "bad event");
+            case "d4" -> Delivery.transientFailure("http_503", "down for good");
+            default -> Delivery.delivered();
+        }, new BatchLimits(50, 1_000_000, 2, Duration.ofMillis(20)));
+        // d10..d29 are 3 bytes: over this sink's 2-byte record limit
+        SinkConfig config = config(Map.of("SLUICE_SINK_MAX_AGE", "PT1S"));
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 30);
+            // d4 is parked first, and dead-lettered once it has failed for longer than the max age
+            await().atMost(30, TimeUnit.SECONDS).until(
+                    () -> TopicProbe.count(SharedKafka.bootstrapServers(), config.dlqTopic()) == 22);
+        }
+        List<ConsumerRecord<String, byte[]>> dead = TopicProbe.read(SharedKafka.bootstrapServers(), config.dlqTopic(),
+                22, Duration.ofSeconds(10), Duration.ofMillis(300));
+        Map<String, String> codeByValue = new HashMap<>();
+        dead.forEach(r -> codeByValue.put(new String(r.value(), StandardCharsets.UTF_8),
+                FailureHeaders.text(r.headers(), FailureHeaders.CODE)));
+        assertThat(codeByValue).hasSize(22).containsEntry("d3", "http_400").containsEntry("d4", "http_503");
+        IntStream.range(10, 30).forEach(i -> assertThat(codeByValue).containsEntry("d" + i, "record_too_large"));
+        ConsumerRecord<String, byte[]> d3 = dead.stream().filter(r -> new String(r.value()).equals("d3")).findFirst()
+                .orElseThrow();
+        assertThat(FailureHeaders.text(d3.headers(), FailureHeaders.REASON)).isEqualTo("bad event");
+        assertThat(FailureHeaders.text(d3.headers(), FailureHeaders.STAGE)).isEqualTo("sink-fake");
+        assertThat(d3.key()).isEqualTo("project-0");
+        assertThat(sink.attempts).doesNotContainKey("d15");
+        assertThat(sink.delivered).hasSize(8);
+    }
+
+    @Test
+    void replayDeliversADlqRangeUnderItsOwnGroupAndStops() throws Exception {
+        produce(10, "r");
+        FakeSink failing = new FakeSink((v, n) -> Delivery.permanentFailure("http_400", "rejected"));
+        SinkConfig config = config(Map.of());
+        try (SinkService live = SinkService.start(config, failing, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 10);
+        }
+        assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.dlqTopic())).isEqualTo(10);
+
+        FakeSink fixed = new FakeSink((v, n) -> Delivery.delivered());
+        ReplayRange range = ReplayRange.parse(new String[] {"replay", config.dlqTopic(), "earliest", "latest"},
+                "sink-fake");
+        try (SinkService replay = SinkService.start(config, fixed, range)) {
+            assertThat(replay.awaitReplay(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(fixed.delivered).hasSize(10).doesNotHaveDuplicates();
+        assertThat(committed(range.groupId(), config.dlqTopic())).isEqualTo(10);
+        assertThat(committed(config.groupId(), config.dlqTopic())).isZero();
+    }
+
+    @Test
+    void aNewGroupCanStartFromAnInstant() throws Exception {
+        produce(5, "old");
+        Thread.sleep(50);
+        java.time.Instant cut = java.time.Instant.now();
+        Thread.sleep(50);
+        produce(5, "new");
+        FakeSink sink = new FakeSink((v, n) -> Delivery.delivered());
+        SinkConfig config = config(Map.of("SLUICE_SINK_START_FROM", cut.toString()));
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> sink.delivered.size() >= 5);
+            Thread.sleep(300);
+        }
+        assertThat(sink.delivered).allSatisfy(v -> assertThat(v).startsWith("new")).hasSize(5);
+    }
+}
