@@ -5,6 +5,10 @@ import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.router.RouterApp;
 import dev.sluice.router.RouterConfig;
+import dev.sluice.sink.SinkConfig;
+import dev.sluice.sink.SinkService;
+import dev.sluice.sink.firehose.FirehoseConfig;
+import dev.sluice.sink.firehose.FirehoseDelivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ public final class AllInOne implements AutoCloseable {
     private final List<AutoCloseable> services = new ArrayList<>();
     private IngestApi ingest;
     private RouterApp router;
+    private SinkService firehose;
 
     private AllInOne(EmbeddedKafkaBroker broker, String bootstrap) {
         this.broker = broker;
@@ -38,6 +43,10 @@ public final class AllInOne implements AutoCloseable {
         Map<String, String> check = config.serviceEnv(environment, "localhost:9092", embedded, 0);
         IngestConfig.fromEnv(check);
         RouterConfig.fromEnv(check);
+        if (config.firehoseEnabled()) {
+            SinkConfig.fromEnv(check, "sink-firehose", 0);
+            FirehoseConfig.fromEnv(check);
+        }
 
         EmbeddedKafkaBroker broker = embedded ? EmbeddedKafkaBroker.start(config.dataDir(), config.kafkaPort()) : null;
         AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap());
@@ -48,6 +57,14 @@ public final class AllInOne implements AutoCloseable {
             sluice.router = RouterApp.start(RouterConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort())));
             sluice.services.add(sluice.router);
+            if (config.firehoseEnabled()) {
+                Map<String, String> env = config.serviceEnv(environment, sluice.bootstrap, embedded,
+                        config.firehoseAdminPort());
+                FirehoseConfig firehose = FirehoseConfig.fromEnv(env);
+                sluice.firehose = SinkService.start(SinkConfig.fromEnv(env, "sink-firehose", 0),
+                        new FirehoseDelivery(firehose, FirehoseDelivery.client(firehose)), null);
+                sluice.services.add(sluice.firehose);
+            }
             return sluice;
         } catch (RuntimeException e) {
             sluice.close();
@@ -65,6 +82,11 @@ public final class AllInOne implements AutoCloseable {
 
     public int routerAdminPort() {
         return router.adminPort();
+    }
+
+    /** sink-firehose's admin port, or -1 when no Firehose stream is configured. */
+    public int firehoseAdminPort() {
+        return firehose == null ? -1 : firehose.adminPort();
     }
 
     @Override

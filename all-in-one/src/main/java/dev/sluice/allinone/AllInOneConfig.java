@@ -10,8 +10,10 @@ import java.util.Map;
  *
  * @param externalBootstrap a cluster to use instead of the embedded broker, or null
  * @param routerAdminPort the router's admin port here, where one environment serves every service
+ * @param firehoseEnabled sink-firehose runs when a stream is configured
  */
-public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstrap, int routerAdminPort) {
+public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstrap, int routerAdminPort,
+                             int firehoseAdminPort, boolean firehoseEnabled) {
 
     /** The writeKey a fresh checkout accepts when none is configured, so the README's curl works. */
     public static final String DEV_WRITE_KEYS = "dev-write-key=dev";
@@ -21,7 +23,9 @@ public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstr
         return new AllInOneConfig(Path.of(r.string("SLUICE_DATA_DIR", "./data")),
                 r.integer("SLUICE_KAFKA_PORT", 9092, 0, 65535),
                 r.raw("KAFKA_BOOTSTRAP_SERVERS"),
-                r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535));
+                r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535),
+                r.integer("SLUICE_FIREHOSE_ADMIN_PORT", 9102, 0, 65535),
+                r.raw("SLUICE_FIREHOSE_STREAMS") != null || r.raw("SLUICE_FIREHOSE_DEFAULT_STREAM") != null);
     }
 
     /** The environment one service sees: the shared one plus what all-in-one decides for it. */

@@ -20,7 +20,11 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(sluice::close, "sluice-stop"));
         System.out.printf("%nSluice is running.%n  Kafka:        %s%n  Ingest API:   http://localhost:%d  "
                 + "(POST /v1/track, /v1/batch, ...; /healthz /readyz /metrics)%n"
-                + "  Router admin: http://localhost:%d  (/healthz /readyz /metrics)%nPress Ctrl-C to stop.%n%n",
-                sluice.bootstrapServers(), sluice.ingestPort(), sluice.routerAdminPort());
+                + "  Router admin: http://localhost:%d  (/healthz /readyz /metrics)%n%s"
+                + "Press Ctrl-C to stop.%n%n",
+                sluice.bootstrapServers(), sluice.ingestPort(), sluice.routerAdminPort(),
+                sluice.firehoseAdminPort() < 0 ? "  sink-firehose: off (set SLUICE_FIREHOSE_STREAMS or "
+                        + "SLUICE_FIREHOSE_DEFAULT_STREAM)%n".formatted()
+                        : "  sink-firehose admin: http://localhost:%d%n".formatted(sluice.firehoseAdminPort()));
     }
 }

@@ -1,0 +1,163 @@
+package dev.sluice.sink.firehose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.model.SegmentJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Firehose on loopback: speaks AWS JSON 1.1 ({@code X-Amz-Target: Firehose_20150804.PutRecordBatch}),
+ * enforces the real limits, records what it accepted, and injects the faults a test asks for.
+ */
+final class FirehoseStandIn implements AutoCloseable {
+
+    /** One accepted Firehose record: its stream and decoded data. */
+    record Accepted(String stream, String data) {
+    }
+
+    final List<Accepted> accepted = new CopyOnWriteArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
+    final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
+    volatile double partialFailureRate;
+    volatile int failNextCalls;
+    volatile int failStatus = 503;
+    volatile boolean down;
+    volatile int throttleNextCalls;
+    volatile long delayMillis;
+    private final Random random = new Random(42);
+    private final HttpServer server;
+
+    FirehoseStandIn(String... streams) throws IOException {
+        knownStreams.addAll(List.of(streams));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Each event line of each accepted record. */
+    List<String> events() {
+        return accepted.stream().flatMap(a -> a.data().lines()).toList();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        calls.incrementAndGet();
+        if (delayMillis > 0) {
+            sleep(delayMillis);
+        }
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (!"application/x-amz-json-1.1".equals(contentType) || target == null
+                || ex.getRequestHeaders().getFirst("Authorization") == null) {
+            error(ex, 400, "SerializationException", "not an AWS JSON 1.1 signed request");
+            return;
+        }
+        if (down) {
+            error(ex, 503, "ServiceUnavailableException", "service is down");
+            return;
+        }
+        if (failNextCalls > 0) {
+            failNextCalls--;
+            error(ex, failStatus, failStatus >= 500 ? "ServiceUnavailableException" : "InternalFailure", "injected");
+            return;
+        }
+        if (throttleNextCalls > 0) {
+            throttleNextCalls--;
+            error(ex, 400, "ThrottlingException", "Rate exceeded");
+            return;
+        }
+        if (!target.equals("Firehose_20150804.PutRecordBatch")) {
+            error(ex, 400, "UnknownOperationException", target);
+            return;
+        }
+        JsonNode req = SegmentJson.parse(body);
+        String stream = req.get("DeliveryStreamName").asText();
+        if (!knownStreams.contains(stream)) {
+            error(ex, 400, "ResourceNotFoundException", "Firehose " + stream + " under account 123456789012 not found.");
+            return;
+        }
+        ArrayNode records = (ArrayNode) req.get("Records");
+        if (records.size() > 500 || body.length > 4 * 1024 * 1024 * 4 / 3 + 1024) {
+            error(ex, 400, "InvalidArgumentException", "too many records or bytes: " + records.size());
+            return;
+        }
+        ObjectNode resp = SegmentJson.newObject();
+        ArrayNode responses = resp.putArray("RequestResponses");
+        int failed = 0;
+        long total = 0;
+        for (JsonNode r : records) {
+            byte[] data = Base64.getDecoder().decode(r.get("Data").asText());
+            total += data.length;
+            if (data.length > 1_024_000) {
+                error(ex, 400, "InvalidArgumentException", "record larger than 1,000 KiB");
+                return;
+            }
+            ObjectNode entry = responses.addObject();
+            if (random.nextDouble() < partialFailureRate) {
+                entry.put("ErrorCode", "ServiceUnavailableException");
+                entry.put("ErrorMessage", "Slow down.");
+                failed++;
+            } else {
+                accepted.add(new Accepted(stream, new String(data, StandardCharsets.UTF_8)));
+                entry.put("RecordId", UUID.randomUUID().toString());
+            }
+        }
+        if (total > 4L * 1024 * 1024) {
+            error(ex, 400, "InvalidArgumentException", "request data over 4 MiB");
+            return;
+        }
+        resp.put("FailedPutCount", failed);
+        resp.put("Encrypted", false);
+        send(ex, 200, SegmentJson.toBytes(resp));
+    }
+
+    private static void error(HttpExchange ex, int status, String type, String message) throws IOException {
+        ObjectNode e = SegmentJson.newObject();
+        e.put("__type", type);
+        e.put("message", message);
+        ex.getResponseHeaders().set("x-amzn-ErrorType", type);
+        send(ex, status, SegmentJson.toBytes(e));
+    }
+
+    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
