@@ -5,13 +5,20 @@ import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.router.RouterApp;
 import dev.sluice.router.RouterConfig;
+import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkService;
 import dev.sluice.sink.firehose.FirehoseConfig;
 import dev.sluice.sink.firehose.FirehoseDelivery;
+import dev.sluice.sink.forwarder.ForwarderConfig;
+import dev.sluice.sink.forwarder.SegmentForwarder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +33,7 @@ public final class AllInOne implements AutoCloseable {
     private IngestApi ingest;
     private RouterApp router;
     private SinkService firehose;
+    private SinkService forwarder;
 
     private AllInOne(EmbeddedKafkaBroker broker, String bootstrap) {
         this.broker = broker;
@@ -47,29 +55,46 @@ public final class AllInOne implements AutoCloseable {
             SinkConfig.fromEnv(check, "sink-firehose", 0);
             FirehoseConfig.fromEnv(check);
         }
+        if (config.forwarderEnabled()) {
+            SinkConfig.fromEnv(check, "sink-forwarder", 0);
+            ForwarderConfig.fromEnv(check);
+        }
 
         EmbeddedKafkaBroker broker = embedded ? EmbeddedKafkaBroker.start(config.dataDir(), config.kafkaPort()) : null;
         AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap());
         try {
-            sluice.ingest = IngestApi.start(IngestConfig.fromEnv(
-                    config.serviceEnv(environment, sluice.bootstrap, embedded, 0)));
-            sluice.services.add(sluice.ingest);
-            sluice.router = RouterApp.start(RouterConfig.fromEnv(
-                    config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort())));
-            sluice.services.add(sluice.router);
+            sluice.ingest = sluice.add(IngestApi.start(IngestConfig.fromEnv(
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, 0))));
+            sluice.router = sluice.add(RouterApp.start(RouterConfig.fromEnv(
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort()))));
             if (config.firehoseEnabled()) {
-                Map<String, String> env = config.serviceEnv(environment, sluice.bootstrap, embedded,
-                        config.firehoseAdminPort());
-                FirehoseConfig firehose = FirehoseConfig.fromEnv(env);
-                sluice.firehose = SinkService.start(SinkConfig.fromEnv(env, "sink-firehose", 0),
-                        new FirehoseDelivery(firehose, FirehoseDelivery.client(firehose)), null);
-                sluice.services.add(sluice.firehose);
+                sluice.firehose = sluice.add(startSink(config.serviceEnv(environment, sluice.bootstrap, embedded,
+                        config.firehoseAdminPort()), "sink-firehose", (env, registry) -> {
+                            FirehoseConfig fc = FirehoseConfig.fromEnv(env);
+                            return new FirehoseDelivery(fc, FirehoseDelivery.client(fc));
+                        }));
+            }
+            if (config.forwarderEnabled()) {
+                sluice.forwarder = sluice.add(startSink(config.serviceEnv(environment, sluice.bootstrap, embedded,
+                        config.forwarderAdminPort()), "sink-forwarder",
+                        (env, registry) -> new SegmentForwarder(ForwarderConfig.fromEnv(env), registry)));
             }
             return sluice;
         } catch (RuntimeException e) {
             sluice.close();
             throw e;
         }
+    }
+
+    private static SinkService startSink(Map<String, String> env, String name,
+                                         BiFunction<Map<String, String>, MeterRegistry, Sink> factory) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return SinkService.start(SinkConfig.fromEnv(env, name, 0), factory.apply(env, registry), null, registry);
+    }
+
+    private <T extends AutoCloseable> T add(T service) {
+        services.add(service);
+        return service;
     }
 
     public String bootstrapServers() {
@@ -87,6 +112,11 @@ public final class AllInOne implements AutoCloseable {
     /** sink-firehose's admin port, or -1 when no Firehose stream is configured. */
     public int firehoseAdminPort() {
         return firehose == null ? -1 : firehose.adminPort();
+    }
+
+    /** sink-forwarder's admin port, or -1 when no destination writeKey is configured. */
+    public int forwarderAdminPort() {
+        return forwarder == null ? -1 : forwarder.adminPort();
     }
 
     @Override

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param externalBootstrap a cluster to use instead of the embedded broker, or null
  * @param routerAdminPort the router's admin port here, where one environment serves every service
  * @param firehoseEnabled sink-firehose runs when a stream is configured
+ * @param forwarderEnabled sink-forwarder runs when a destination writeKey is configured
  */
 public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstrap, int routerAdminPort,
-                             int firehoseAdminPort, boolean firehoseEnabled) {
+                             int firehoseAdminPort, boolean firehoseEnabled, int forwarderAdminPort,
+                             boolean forwarderEnabled) {
 
     /** The writeKey a fresh checkout accepts when none is configured, so the README's curl works. */
     public static final String DEV_WRITE_KEYS = "dev-write-key=dev";
@@ -25,7 +27,10 @@ public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstr
                 r.raw("KAFKA_BOOTSTRAP_SERVERS"),
                 r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535),
                 r.integer("SLUICE_FIREHOSE_ADMIN_PORT", 9102, 0, 65535),
-                r.raw("SLUICE_FIREHOSE_STREAMS") != null || r.raw("SLUICE_FIREHOSE_DEFAULT_STREAM") != null);
+                r.raw("SLUICE_FIREHOSE_STREAMS") != null || r.raw("SLUICE_FIREHOSE_DEFAULT_STREAM") != null,
+                r.integer("SLUICE_FORWARDER_ADMIN_PORT", 9103, 0, 65535),
+                r.raw("SLUICE_FORWARD_WRITE_KEYS") != null || r.raw("SLUICE_FORWARD_WRITE_KEYS_FILE") != null
+                        || r.raw("SLUICE_FORWARD_DEFAULT_WRITE_KEY") != null);
     }
 
     /** The environment one service sees: the shared one plus what all-in-one decides for it. */

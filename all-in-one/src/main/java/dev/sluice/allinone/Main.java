@@ -18,13 +18,18 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(sluice::close, "sluice-stop"));
-        System.out.printf("%nSluice is running.%n  Kafka:        %s%n  Ingest API:   http://localhost:%d  "
-                + "(POST /v1/track, /v1/batch, ...; /healthz /readyz /metrics)%n"
-                + "  Router admin: http://localhost:%d  (/healthz /readyz /metrics)%n%s"
-                + "Press Ctrl-C to stop.%n%n",
-                sluice.bootstrapServers(), sluice.ingestPort(), sluice.routerAdminPort(),
-                sluice.firehoseAdminPort() < 0 ? "  sink-firehose: off (set SLUICE_FIREHOSE_STREAMS or "
-                        + "SLUICE_FIREHOSE_DEFAULT_STREAM)%n".formatted()
-                        : "  sink-firehose admin: http://localhost:%d%n".formatted(sluice.firehoseAdminPort()));
+        StringBuilder out = new StringBuilder("\nSluice is running.\n");
+        out.append("  Kafka:                ").append(sluice.bootstrapServers()).append('\n');
+        out.append("  Ingest API:           http://localhost:").append(sluice.ingestPort())
+                .append("  (POST /v1/track, /v1/batch, ...; /healthz /readyz /metrics)\n");
+        out.append("  router-streams admin: http://localhost:").append(sluice.routerAdminPort()).append('\n');
+        out.append(sluice.firehoseAdminPort() < 0
+                ? "  sink-firehose:        off (set SLUICE_FIREHOSE_STREAMS or SLUICE_FIREHOSE_DEFAULT_STREAM)\n"
+                : "  sink-firehose admin:  http://localhost:" + sluice.firehoseAdminPort() + "\n");
+        out.append(sluice.forwarderAdminPort() < 0
+                ? "  sink-forwarder:       off (set SLUICE_FORWARD_WRITE_KEYS or SLUICE_FORWARD_DEFAULT_WRITE_KEY)\n"
+                : "  sink-forwarder admin: http://localhost:" + sluice.forwarderAdminPort() + "\n");
+        out.append("Press Ctrl-C to stop.\n");
+        System.out.println(out);
     }
 }

@@ -3,7 +3,10 @@ package dev.sluice.sink;
 import dev.sluice.model.EnvReader;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Function;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.BiFunction;
 
 /**
  * What every sink's {@code main} does: read config, build the sink, run the live group, or with
@@ -15,20 +18,22 @@ public final class SinkMain {
     }
 
     public static void run(String[] args, Map<String, String> env, String sinkName, int defaultAdminPort,
-                           Function<Map<String, String>, Sink> sinkFactory) throws InterruptedException {
+                           BiFunction<Map<String, String>, MeterRegistry, Sink> sinkFactory)
+            throws InterruptedException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SinkConfig config;
         Sink sink;
         ReplayRange replay;
         try {
             config = SinkConfig.fromEnv(env, sinkName, defaultAdminPort);
             replay = args.length > 0 ? ReplayRange.parse(args, sinkName) : null;
-            sink = sinkFactory.apply(env);
+            sink = sinkFactory.apply(env, registry);
         } catch (EnvReader.ConfigException e) {
             System.err.println("sluice " + sinkName + ": configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
-        SinkService service = SinkService.start(config, sink, replay);
+        SinkService service = SinkService.start(config, sink, replay, registry);
         if (replay == null) {
             Runtime.getRuntime().addShutdownHook(new Thread(service::close, sinkName + "-stop"));
             return;

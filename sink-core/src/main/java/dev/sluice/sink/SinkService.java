@@ -30,9 +30,14 @@ public final class SinkService implements AutoCloseable {
 
     /** @param replay a bounded replay run, or null to run the live consumer group */
     public static SinkService start(SinkConfig config, Sink sink, ReplayRange replay) {
+        return start(config, sink, replay, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** @param registry where the runtime's meters go, shared with the sink's own */
+    public static SinkService start(SinkConfig config, Sink sink, ReplayRange replay,
+                                    PrometheusMeterRegistry registry) {
         new TopicCreator(config.bootstrapServers(), config.topicPartitions(), config.topicReplication())
                 .ensure(List.of(config.retryTopic(), config.dlqTopic()), Duration.ofSeconds(30));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         SinkRunner runner = new SinkRunner(config, sink, registry, replay);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.sink.firehose.FirehoseStandInAccess;
+import dev.sluice.sink.forwarder.SegmentStandInAccess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,18 +17,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The laptop pipeline end to end: HTTP in, Kafka, router, sink-firehose, the Firehose stand-in. */
-class AllInOneFirehoseTest {
+/** The laptop pipeline end to end: HTTP in, Kafka, router, both sinks, the Firehose and Segment stand-ins. */
+class AllInOneSinksTest {
 
     @Test
-    void anEventSentOverHttpReachesFirehose() throws Exception {
+    void anEventSentOverHttpReachesFirehoseAndSegment() throws Exception {
         Path data = Files.createTempDirectory("sluice-aio-fh-");
         try (FirehoseStandInAccess firehose = new FirehoseStandInAccess("dev-events");
+             SegmentStandInAccess segment = new SegmentStandInAccess("segment-dev-key");
              AllInOne sluice = AllInOne.start(Map.ofEntries(Map.entry("SLUICE_DATA_DIR", data.toString()),
                      Map.entry("SLUICE_KAFKA_PORT", "0"), Map.entry("SLUICE_INGEST_PORT", "0"),
                      Map.entry("SLUICE_ROUTER_ADMIN_PORT", "0"), Map.entry("SLUICE_FIREHOSE_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_FIREHOSE_DEFAULT_STREAM", "dev-events"),
                      Map.entry("SLUICE_FIREHOSE_ENDPOINT", firehose.endpoint()),
+                     Map.entry("SLUICE_FORWARDER_ADMIN_PORT", "0"),
+                     Map.entry("SLUICE_FORWARD_URL", segment.url()),
+                     Map.entry("SLUICE_FORWARD_WRITE_KEYS", "dev=segment-dev-key"),
                      Map.entry("AWS_REGION", "us-east-1"), Map.entry("AWS_ACCESS_KEY_ID", "x"),
                      Map.entry("AWS_SECRET_ACCESS_KEY", "y")))) {
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
@@ -43,6 +48,8 @@ class AllInOneFirehoseTest {
                     "\"projectId\":\"dev\"", "\"event\":\"Through\""));
             assertThat(firehose.lines()).anySatisfy(l -> assertThat(l).contains("\"messageId\":\"aio-2\""));
             assertThat(sluice.firehoseAdminPort()).isPositive();
+            await().atMost(60, TimeUnit.SECONDS).until(() -> segment.messageIds().size() >= 2);
+            assertThat(segment.messageIds()).containsExactlyInAnyOrder("aio-1", "aio-2");
         } finally {
             SharedKafka.deleteRecursively(data);
         }

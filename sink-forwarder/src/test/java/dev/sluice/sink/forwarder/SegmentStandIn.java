@@ -1,0 +1,119 @@
+package dev.sluice.sink.forwarder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.model.SegmentJson;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Segment's {@code /v1/batch} on loopback: decodes gzip, checks Basic auth against known writeKeys,
+ * records accepted events, and injects 500s, 429s with Retry-After, 400s for marked events, slowness.
+ */
+final class SegmentStandIn implements AutoCloseable {
+
+    /** One accepted event with the writeKey it came under and the request's sentAt. */
+    record Received(String writeKey, JsonNode event, String sentAt, String contentEncoding) {
+    }
+
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final Set<String> writeKeys = ConcurrentHashMap.newKeySet();
+    final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger badRequests = new AtomicInteger();
+    volatile int fail500Next;
+    volatile int rateLimitNext;
+    volatile long delayMillis;
+    private final HttpServer server;
+
+    SegmentStandIn(String... keys) throws IOException {
+        writeKeys.addAll(List.of(keys));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/batch", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/batch";
+    }
+
+    List<String> messageIds() {
+        return received.stream().map(r -> r.event().get("messageId").asText()).toList();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        requests.incrementAndGet();
+        byte[] raw = ex.getRequestBody().readAllBytes();
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (fail500Next > 0) {
+            fail500Next--;
+            send(ex, 500, "{\"success\":false,\"error\":\"injected\"}");
+            return;
+        }
+        if (rateLimitNext > 0) {
+            rateLimitNext--;
+            ex.getResponseHeaders().set("Retry-After", "1");
+            send(ex, 429, "{\"success\":false,\"error\":\"rate limited\"}");
+            return;
+        }
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String key = auth == null ? null : new String(Base64.getDecoder().decode(auth.substring(6)),
+                StandardCharsets.UTF_8).replaceAll(":$", "");
+        if (key == null || !writeKeys.contains(key)) {
+            send(ex, 401, "{\"success\":false,\"error\":\"unauthorized\"}");
+            return;
+        }
+        String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+        InputStream in = new ByteArrayInputStream(raw);
+        byte[] json = "gzip".equals(encoding) ? new GZIPInputStream(in).readAllBytes() : raw;
+        if (json.length > 500 * 1024) {
+            send(ex, 400, "{\"success\":false,\"error\":\"Exceed payload limit\"}");
+            return;
+        }
+        JsonNode body = SegmentJson.parse(json);
+        for (JsonNode e : body.get("batch")) {
+            if (e.path("properties").path("poison").asBoolean(false)) {
+                badRequests.incrementAndGet();
+                send(ex, 400, "{\"success\":false,\"error\":\"invalid event " + e.get("messageId").asText() + "\"}");
+                return;
+            }
+        }
+        for (JsonNode e : body.get("batch")) {
+            received.add(new Received(key, e, body.path("sentAt").asText(null), encoding));
+        }
+        send(ex, 200, "{\"success\":true}");
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
