@@ -12,11 +12,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,7 +31,8 @@ final class FirehoseStandIn implements AutoCloseable {
     record Accepted(String stream, String data) {
     }
 
-    final List<Accepted> accepted = new CopyOnWriteArrayList<>();
+    // a queue, not a CopyOnWriteArrayList: that copies the whole list on every add (quadratic in benchmarks)
+    final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
     final AtomicInteger calls = new AtomicInteger();
     final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     volatile double partialFailureRate;
