@@ -10,16 +10,29 @@ import java.util.stream.Stream;
 /**
  * The one broker a test JVM shares: started on first use, stopped when the JVM exits. Tests give
  * their topics unique names instead of each starting a broker (startup costs ~2 s on 2 cores).
+ *
+ * <p>System property {@code sluice.test.kafka}: {@code embedded} (the in-process KRaft broker),
+ * {@code testcontainers} (Testcontainers' {@code apache/kafka}), or {@code auto} (the default:
+ * Testcontainers where a Docker engine answers, else embedded).
  */
 public final class SharedKafka {
 
     private static EmbeddedKafkaBroker broker;
+    private static String bootstrap;
 
     private SharedKafka() {
     }
 
     /** The shared broker's bootstrap address, starting it on first call. */
     public static synchronized String bootstrapServers() {
+        if (bootstrap != null) {
+            return bootstrap;
+        }
+        String mode = System.getProperty("sluice.test.kafka", "auto");
+        if (mode.equals("testcontainers") || (mode.equals("auto") && ContainerKafka.dockerAvailable())) {
+            bootstrap = ContainerKafka.start();
+            return bootstrap;
+        }
         if (broker == null) {
             try {
                 Path dir = Files.createTempDirectory("sluice-test-kafka-");
@@ -32,7 +45,8 @@ public final class SharedKafka {
                 throw new UncheckedIOException(e);
             }
         }
-        return broker.bootstrapServers();
+        bootstrap = broker.bootstrapServers();
+        return bootstrap;
     }
 
     /** Removes a directory tree; used for broker data and Kafka Streams state in tests. */
