@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Per sink and project: what was delivered, retried, parked and dead-lettered, batch sizes, latency. */
 public final class SinkMetrics {
@@ -13,6 +15,8 @@ public final class SinkMetrics {
     private final String sink;
     private final DistributionSummary batchRecords;
     private final DistributionSummary batchBytes;
+    private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
 
     public SinkMetrics(MeterRegistry registry, String sink) {
         this.registry = registry;
@@ -25,9 +29,10 @@ public final class SinkMetrics {
 
     /** {@code sluice_sink_records_total{sink,project,outcome}}: delivered, retried, parked, dead_lettered. */
     public void record(String project, String outcome) {
-        Counter.builder("sluice.sink.records").description("Records by what became of them")
-                .tag("sink", sink).tag("project", project == null ? "" : project).tag("outcome", outcome)
-                .register(registry).increment();
+        String p = project == null ? "" : project;
+        records.computeIfAbsent(p + '\u0000' + outcome, k -> Counter.builder("sluice.sink.records")
+                .description("Records by what became of them")
+                .tag("sink", sink).tag("project", p).tag("outcome", outcome).register(registry)).increment();
     }
 
     public void batch(int records, long bytes) {
@@ -37,9 +42,10 @@ public final class SinkMetrics {
 
     /** {@code sluice_sink_delivery_latency_seconds{sink,project}}: ingest receipt to destination acceptance. */
     public void latency(String project, long receivedAtMillis) {
-        Timer.builder("sluice.sink.delivery.latency").tag("sink", sink).tag("project", project == null ? "" : project)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofHours(1)).register(registry)
+        String p = project == null ? "" : project;
+        latencies.computeIfAbsent(p, k -> Timer.builder("sluice.sink.delivery.latency").tag("sink", sink)
+                        .tag("project", p).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofHours(1)).register(registry))
                 .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAtMillis)));
     }
 }
