@@ -44,6 +44,12 @@ final class FirehoseStandIn implements AutoCloseable {
     private final Random random = new Random(42);
     private final HttpServer server;
 
+    static {
+        // the JDK server writes headers and body separately; without TCP_NODELAY each response waits
+        // ~40 ms for the client's delayed ACK, and the stand-in, not the sink, would be measured
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     FirehoseStandIn(String... streams) throws IOException {
         knownStreams.addAll(List.of(streams));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

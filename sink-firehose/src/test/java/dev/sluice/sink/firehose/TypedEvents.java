@@ -1,6 +1,7 @@
 package dev.sluice.sink.firehose;
 
 import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.EventType;
 import dev.sluice.model.SegmentJson;
@@ -10,10 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,12 +60,7 @@ final class TypedEvents {
     }
 
     /** Sum of the group's committed offsets over the typed topics. */
-    static long committed(String group, Topics topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SharedKafka.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
-                    .entrySet().stream().filter(e -> topics.allEventTopics().contains(e.getKey().topic()))
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
+    static long committed(String group, Topics topics) {
+        return TopicProbe.committed(SharedKafka.bootstrapServers(), group, topics.allEventTopics());
     }
 }

@@ -40,6 +40,12 @@ final class SegmentStandIn implements AutoCloseable {
     volatile long delayMillis;
     private final HttpServer server;
 
+    static {
+        // the JDK server writes headers and body separately; without TCP_NODELAY each response waits
+        // ~40 ms for the client's delayed ACK, and the stand-in, not the sink, would be measured
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     SegmentStandIn(String... keys) throws IOException {
         writeKeys.addAll(List.of(keys));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
