@@ -31,12 +31,15 @@ public final class ForwarderBenchmark {
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c")) {
             double capacity = standInCapacity(segment, 10);
             segment.received.clear();
+            segment.requests.set(0);
             Map<String, String> env = ForwarderTestEvents.env(topics, segment.url(), Map.of());
             long t0 = System.nanoTime();
             try (SinkService sink = SegmentForwarderTest.start(env)) {
                 while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < n) {
                     Thread.sleep(50);
                 }
+                double batches = sink.registry().get("sluice.sink.batch.records").summary().count();
+                System.out.printf("runtime batches: %.0f, mean %.0f events%n", batches, n / batches);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("stand-in capacity (2 client threads posting gzip batches of 1,000 events): "
