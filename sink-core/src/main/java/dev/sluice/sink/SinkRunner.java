@@ -204,8 +204,10 @@ public final class SinkRunner implements Runnable {
         }
     }
 
+    /** Delivers ready batches, but returns to poll() within about a second so rebalances are not held up. */
     private void deliverReady() {
-        while (running) {
+        long until = System.currentTimeMillis() + 1000;
+        while (running && System.currentTimeMillis() < until) {
             List<PendingRecord> batch = nextBatch(System.currentTimeMillis());
             if (batch.isEmpty()) {
                 return;

@@ -197,4 +197,40 @@ class SinkRunnerTest {
         }
         assertThat(sink.delivered).allSatisfy(v -> assertThat(v).startsWith("new")).hasSize(5);
     }
+
+    @Test
+    void aSecondInstanceSharesThePartitionsAndTakesOverCleanlyWhenTheFirstStops() throws Exception {
+        List<String> first = produce(400, "a");
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // slow deliveries so both instances are busy when the rebalances happen
+        FakeSink one = new FakeSink((v, n) -> {
+            pause(10);
+            seen.add(v);
+            return Delivery.delivered();
+        });
+        FakeSink two = new FakeSink((v, n) -> {
+            pause(10);
+            seen.add(v);
+            return Delivery.delivered();
+        });
+        SinkConfig config = config(Map.of("SLUICE_SINK_SESSION_TIMEOUT", "PT6S"));
+        SinkService a = SinkService.start(config, one, null);
+        try (SinkService b = SinkService.start(config, two, null)) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !one.delivered.isEmpty() && !two.delivered.isEmpty());
+            a.close(); // SIGTERM-like stop: settled offsets committed, the rest handed over
+            List<String> second = produce(200, "b");
+            await().atMost(60, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 600);
+            assertThat(seen).containsAll(first).containsAll(second);
+        } finally {
+            a.close();
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

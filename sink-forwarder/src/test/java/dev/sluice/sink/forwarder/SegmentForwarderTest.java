@@ -156,6 +156,25 @@ class SegmentForwarderTest {
     }
 
     @Test
+    void aDestinationSlowerThanTheTimeoutIsRetriedUntilItAnswers() throws Exception {
+        Topics topics = ForwarderTestEvents.newTopics();
+        Map<String, String> projectById = ForwarderTestEvents.write(topics, 50, i -> false, "project-a");
+        try (SegmentStandIn segment = new SegmentStandIn("seg-a")) {
+            segment.delayMillis = 1500;
+            try (SinkService sink = start(ForwarderTestEvents.env(topics, segment.url(),
+                    Map.of("SLUICE_FORWARD_TIMEOUT", "PT0.5S")))) {
+                await().atMost(30, TimeUnit.SECONDS).until(() -> sink.registry().scrape().contains(
+                        "outcome=\"retried\""));
+                segment.delayMillis = 0;
+                await().atMost(60, TimeUnit.SECONDS)
+                        .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", topics) == 50);
+            }
+            assertThat(new HashSet<>(segment.messageIds())).isEqualTo(projectById.keySet());
+            assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.dlq("sink-forwarder"))).isZero();
+        }
+    }
+
+    @Test
     void classifiesResponsesAsWireMdSays() {
         assertThat(SegmentForwarder.classify(200, "{}", null).outcome()).isEqualTo(dev.sluice.sink.Delivery.Outcome.DELIVERED);
         for (int s : new int[] {500, 502, 503, 408, 410, 460}) {

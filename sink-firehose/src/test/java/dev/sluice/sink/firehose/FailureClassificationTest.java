@@ -1,0 +1,36 @@
+package dev.sluice.sink.firehose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.sink.Delivery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.firehose.model.FirehoseException;
+
+/** Which Firehose errors are worth retrying: the same exceptions the SDK throws for real responses. */
+class FailureClassificationTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "500,InternalFailure,TRANSIENT", "503,ServiceUnavailableException,TRANSIENT",
+        "400,ThrottlingException,TRANSIENT", "429,TooManyRequestsException,TRANSIENT",
+        "400,LimitExceededException,TRANSIENT",
+        "400,ResourceNotFoundException,PERMANENT", "400,InvalidArgumentException,PERMANENT",
+        "403,AccessDeniedException,PERMANENT", "400,InvalidKMSResourceException,PERMANENT"})
+    void classifiesOperationErrors(int status, String code, Delivery.Outcome expected) {
+        FirehoseException e = (FirehoseException) FirehoseException.builder().statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m").build()).build();
+        Delivery d = FirehoseDelivery.classify(e);
+        assertThat(d.outcome()).isEqualTo(expected);
+        assertThat(d.code()).isEqualTo(code);
+    }
+
+    @Test
+    void unknownCodesFallBackToTheStatus() {
+        FirehoseException e = (FirehoseException) FirehoseException.builder().statusCode(502).build();
+        assertThat(FirehoseDelivery.classify(e).outcome()).isEqualTo(Delivery.Outcome.TRANSIENT);
+        assertThat(FirehoseDelivery.classify(e).code()).isEqualTo("http_502");
+    }
+}
