@@ -3,7 +3,11 @@ package dev.sluice.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One accepted HTTP request as stored in {@code ingest.raw}: the events as sent plus what only the
@@ -16,25 +20,46 @@ import java.time.Instant;
 public record RawEnvelope(String projectId, Instant receivedAt, String sentAt, String ip, String userAgent,
                           JsonNode context, JsonNode integrations, ArrayNode batch) {
 
-    public ObjectNode toJson() {
-        ObjectNode out = SegmentJson.newObject();
-        out.put("projectId", projectId);
-        out.put("receivedAt", IsoInstant.format(receivedAt));
-        putIfPresent(out, "sentAt", sentAt);
-        putIfPresent(out, "ip", ip);
-        putIfPresent(out, "userAgent", userAgent);
-        if (context != null && !context.isNull()) {
-            out.set("context", context);
-        }
-        if (integrations != null && !integrations.isNull()) {
-            out.set("integrations", integrations);
-        }
-        out.set("batch", batch);
-        return out;
+    public byte[] toBytes() {
+        List<byte[]> events = new ArrayList<>(batch.size());
+        batch.forEach(e -> events.add(SegmentJson.toBytes(e)));
+        return encode(projectId, receivedAt, sentAt, ip, userAgent, context, integrations, events);
     }
 
-    public byte[] toBytes() {
-        return SegmentJson.toBytes(toJson());
+    /**
+     * Writes an envelope whose events are already JSON bytes, copied in as they are: ingest-api stores
+     * what the client sent without building a tree per event.
+     */
+    public static byte[] encode(String projectId, Instant receivedAt, String sentAt, String ip, String userAgent,
+                                JsonNode context, JsonNode integrations, List<byte[]> events) {
+        ObjectNode head = SegmentJson.newObject();
+        head.put("projectId", projectId);
+        head.put("receivedAt", IsoInstant.format(receivedAt));
+        putIfPresent(head, "sentAt", sentAt);
+        putIfPresent(head, "ip", ip);
+        putIfPresent(head, "userAgent", userAgent);
+        if (context != null && !context.isNull()) {
+            head.set("context", context);
+        }
+        if (integrations != null && !integrations.isNull()) {
+            head.set("integrations", integrations);
+        }
+        byte[] headBytes = SegmentJson.toBytes(head); // {...}: reopened to append the batch
+        int size = headBytes.length + 12;
+        for (byte[] e : events) {
+            size += e.length + 1;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write(headBytes, 0, headBytes.length - 1);
+        out.writeBytes(",\"batch\":[".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(events.get(i));
+        }
+        out.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
     /** Reads an envelope back; throws {@link IllegalArgumentException} saying what is wrong with it. */

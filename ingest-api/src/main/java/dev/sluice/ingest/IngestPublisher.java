@@ -2,8 +2,6 @@ package dev.sluice.ingest;
 
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
-import dev.sluice.model.RawEnvelope;
-import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -53,18 +51,20 @@ public final class IngestPublisher implements AutoCloseable {
         return p;
     }
 
-    /** Sends the envelope (if any) and every rejected event; completes when all are acknowledged. */
-    public CompletableFuture<Void> publish(String projectId, RawEnvelope envelope, List<RejectedEvent> rejected) {
+    /**
+     * Sends the envelope (if any) and every rejected event; completes when all are acknowledged.
+     *
+     * @param envelope the {@code ingest.raw} record's value, or null when no event was valid
+     */
+    public CompletableFuture<Void> publish(String projectId, byte[] envelope, List<RejectedEvent> rejected) {
         List<CompletableFuture<Void>> acks = new ArrayList<>(1 + rejected.size());
         if (envelope != null) {
-            ProducerRecord<String, byte[]> raw = new ProducerRecord<>(topics.ingestRaw(), projectId,
-                    envelope.toBytes());
+            ProducerRecord<String, byte[]> raw = new ProducerRecord<>(topics.ingestRaw(), projectId, envelope);
             EventHeaders.put(raw.headers(), EventHeaders.PROJECT, projectId);
             acks.add(send(raw));
         }
         for (RejectedEvent r : rejected) {
-            ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topics.rejected(), projectId,
-                    SegmentJson.toBytes(r.event()));
+            ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topics.rejected(), projectId, r.event().json());
             EventHeaders.put(rec.headers(), EventHeaders.PROJECT, projectId);
             FailureHeaders.rejectedNow(r.rejection(), "ingest-api").writeTo(rec.headers());
             acks.add(send(rec));

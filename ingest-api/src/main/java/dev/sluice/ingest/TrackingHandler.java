@@ -1,9 +1,6 @@
 package dev.sluice.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.model.EventType;
 import dev.sluice.model.EventValidator;
 import dev.sluice.model.RawEnvelope;
@@ -56,8 +53,9 @@ public final class TrackingHandler {
         Instant receivedAt = Instant.now();
         try {
             byte[] body = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"));
-            JsonNode root = parser.parseJson(body);
-            ingest(ctx, root, singleType, body.length, receivedAt, route, start, false);
+            ParsedRequest request = singleType.isPresent()
+                    ? parser.parseSingle(body, singleType.get()) : parser.parseBatch(body);
+            ingest(ctx, request, receivedAt, route, start, false);
         } catch (IngestException e) {
             respondError(ctx, e, route, start);
         }
@@ -84,19 +82,15 @@ public final class TrackingHandler {
             } catch (IllegalArgumentException e) {
                 throw IngestException.badRequest("invalid_data", "data must be base64-encoded JSON");
             }
-            if (json.length > config.maxEventBytes()) {
-                throw IngestException.badRequest("payload_too_large",
-                        "Exceed payload limit: event is larger than " + config.maxEventBytes() + " bytes");
-            }
-            ingest(ctx, parser.parseJson(json), type, json.length, receivedAt, route, start, true);
+            ingest(ctx, parser.parseSingle(json, type.get()), receivedAt, route, start, true);
         } catch (IngestException e) {
             respondError(ctx, e, route, start);
         }
     }
 
-    private void ingest(Context ctx, JsonNode root, Optional<EventType> singleType, int bodyBytes,
-                        Instant receivedAt, String route, long start, boolean pixel) {
-        String project = writeKeys.resolve(ctx.header("Authorization"), root);
+    private void ingest(Context ctx, ParsedRequest request, Instant receivedAt, String route, long start,
+                        boolean pixel) {
+        String project = writeKeys.resolve(ctx.header("Authorization"), request.bodyWriteKey());
         long wait = rateLimiter.acquire(project, start);
         if (wait > 0) {
             ctx.header("Retry-After", Long.toString(wait));
@@ -104,21 +98,19 @@ public final class TrackingHandler {
             throw new IngestException(429, "rate_limited", "too many requests for this project; retry in "
                     + wait + " s");
         }
-        ParsedRequest request = parser.parse(root, singleType, bodyBytes);
-
-        ArrayNode valid = JsonNodeFactory.instance.arrayNode();
+        List<IncomingEvent> valid = new ArrayList<>(request.events().size());
         List<RejectedEvent> rejected = new ArrayList<>();
-        for (ObjectNode event : request.events()) {
-            event.remove("writeKey"); // never stored
-            Optional<Rejection> problem = validator.validate(event);
+        for (IncomingEvent event : request.events()) {
+            Optional<Rejection> problem = validator.validate(event.fields());
             if (problem.isPresent()) {
                 rejected.add(new RejectedEvent(event, problem.get()));
             } else {
                 valid.add(event);
             }
         }
-        RawEnvelope envelope = valid.isEmpty() ? null : new RawEnvelope(project, receivedAt, request.sentAt(),
-                ctx.ip(), ctx.header("User-Agent"), request.context(), request.integrations(), valid);
+        byte[] envelope = valid.isEmpty() ? null : RawEnvelope.encode(project, receivedAt, request.sentAt(),
+                ctx.ip(), ctx.header("User-Agent"), request.context(), request.integrations(),
+                valid.stream().map(IncomingEvent::json).toList());
 
         CompletableFuture<Void> written = publisher.publish(project, envelope, rejected)
                 .orTimeout(config.kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -153,10 +145,10 @@ public final class TrackingHandler {
         metrics.request(route, e.status(), start);
     }
 
-    private void countEvents(String project, Iterable<? extends JsonNode> events, String outcome) {
+    private void countEvents(String project, List<IncomingEvent> events, String outcome) {
         Map<String, Integer> byType = new HashMap<>();
-        for (JsonNode e : events) {
-            byType.merge(typeOf(e), 1, Integer::sum);
+        for (IncomingEvent e : events) {
+            byType.merge(typeOf(e.fields()), 1, Integer::sum);
         }
         byType.forEach((type, n) -> metrics.events(project, type, outcome, n));
     }

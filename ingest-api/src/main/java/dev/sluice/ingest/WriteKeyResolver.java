@@ -1,6 +1,5 @@
 package dev.sluice.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -18,9 +17,14 @@ public final class WriteKeyResolver {
         this.projectsByWriteKey = Map.copyOf(projectsByWriteKey);
     }
 
-    /** The projectId, or a 401 saying whether the key was missing or unknown. */
-    public String resolve(String authorizationHeader, JsonNode body) {
-        String key = fromBasic(authorizationHeader).or(() -> fromBody(body))
+    /**
+     * The projectId, or a 401 saying whether the key was missing or unknown.
+     *
+     * @param bodyWriteKey the writeKey found in the body (batch envelope, else first event), or null
+     */
+    public String resolve(String authorizationHeader, String bodyWriteKey) {
+        String key = fromBasic(authorizationHeader)
+                .or(() -> bodyWriteKey == null || bodyWriteKey.isEmpty() ? Optional.empty() : Optional.of(bodyWriteKey))
                 .orElseThrow(() -> new IngestException(401, "missing_write_key",
                         "no writeKey: send HTTP Basic auth with the writeKey as user name, or a writeKey field"));
         String project = projectsByWriteKey.get(key);
@@ -44,22 +48,5 @@ public final class WriteKeyResolver {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    private static Optional<String> fromBody(JsonNode body) {
-        Optional<String> envelope = text(body.get("writeKey"));
-        if (envelope.isPresent()) {
-            return envelope;
-        }
-        JsonNode batch = body.get("batch");
-        if (batch != null && batch.isArray() && !batch.isEmpty()) {
-            return text(batch.get(0).get("writeKey"));
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> text(JsonNode node) {
-        return node != null && node.isTextual() && !node.asText().isEmpty()
-                ? Optional.of(node.asText()) : Optional.empty();
     }
 }

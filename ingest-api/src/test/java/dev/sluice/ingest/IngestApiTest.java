@@ -105,6 +105,33 @@ class IngestApiTest {
     }
 
     @Test
+    void batchEventsAreStoredAsSentButNeverWithAWriteKey() throws Exception {
+        // no envelope key: the first event's authenticates; pretty-printed, non-ASCII, nested content
+        String body = "{ \"batch\" : [\n"
+                + "  { \"writeKey\": \"" + KEY_B + "\", \"type\": \"track\", \"userId\": \"ü-1\", \"event\": \"Käse €\",\n"
+                + "    \"properties\": { \"nested\": { \"deep\": [1, {\"x\": null}] } } },\n"
+                + "  {\"type\":\"identify\",\"anonymousId\":\"a\",\"traits\":{\"n\":1.50}},\n"
+                + "  {\"type\":\"track\",\"userId\":\"u\",\"writeKey\":\"" + KEY_B + "\"}\n"
+                + "] }";
+        HttpResponse<String> r = f.post("/v1/batch", body);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<ConsumerRecord<String, byte[]>> raw = f.rawRecords(1);
+        assertThat(raw).extracting(ConsumerRecord::key).containsExactly("project-b");
+        String stored = new String(raw.get(0).value(), StandardCharsets.UTF_8);
+        assertThat(stored).doesNotContain(KEY_B).contains("\"traits\":{\"n\":1.50}");
+        List<ObjectNode> events = f.rawEvents(1);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).get("event").asText()).isEqualTo("Käse €");
+        assertThat(events.get(0).get("userId").asText()).isEqualTo("ü-1");
+        assertThat(events.get(0).at("/properties/nested/deep/1").has("x")).isTrue();
+        List<ConsumerRecord<String, byte[]>> rejected = f.rejectedRecords(1);
+        assertThat(rejected).hasSize(1);
+        assertThat(new String(rejected.get(0).value(), StandardCharsets.UTF_8)).doesNotContain(KEY_B);
+        assertThat(FailureHeaders.text(rejected.get(0).headers(), FailureHeaders.CODE)).isEqualTo("event_not_defined");
+    }
+
+    @Test
     void basicAuthHeaderWinsOverTheBodyWriteKey() throws Exception {
         HttpResponse<String> r = f.post("/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"writeKey\":\"" + KEY_B + "\"}",
                 "Authorization", basic(KEY_A));
