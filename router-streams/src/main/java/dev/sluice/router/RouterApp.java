@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,8 +50,12 @@ public final class RouterApp implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, new RouterMetrics(registry)),
                 streamsProperties(config));
+        Deque<Long> failures = new ArrayDeque<>();
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("event=stream_thread_failed error=\"{}\"", e.toString(), e);
+            synchronized (failures) {
+                failures.addLast(System.currentTimeMillis());
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> LOG.info("event=router_state from={} to={}", before, now));
@@ -58,12 +64,28 @@ public final class RouterApp implements AutoCloseable {
         streams.start();
         AdminServer admin = AdminServer.start(config.adminPort(),
                 () -> streams.state() != KafkaStreams.State.ERROR
-                        && streams.state() != KafkaStreams.State.PENDING_ERROR,
+                        && streams.state() != KafkaStreams.State.PENDING_ERROR
+                        && !failingRepeatedly(failures),
                 () -> streams.state() == KafkaStreams.State.RUNNING,
                 registry::scrape);
         LOG.info("event=router_started kafka={} applicationId={} dedupWindow={} adminPort={}",
                 config.bootstrapServers(), config.applicationId(), config.dedupWindow(), admin.port());
         return new RouterApp(streams, admin, streamsMetrics);
+    }
+
+    /**
+     * A replaced stream thread that fails again and again (a missing native library, a broken
+     * broker) would look alive forever: five failures within a minute make {@code /healthz} say DOWN,
+     * so an orchestrator restarts the process.
+     */
+    static boolean failingRepeatedly(Deque<Long> failures) {
+        long cutoff = System.currentTimeMillis() - 60_000;
+        synchronized (failures) {
+            while (!failures.isEmpty() && failures.peekFirst() < cutoff) {
+                failures.removeFirst();
+            }
+            return failures.size() >= 5;
+        }
     }
 
     static Properties streamsProperties(RouterConfig config) {

@@ -46,4 +46,18 @@ class RouterConfigTest {
                 .hasMessageContaining(topics.events(dev.sluice.model.EventType.PAGE))
                 .hasMessageContaining("co-partitioned");
     }
+
+    @Test
+    void fiveStreamThreadFailuresWithinAMinuteMeanUnhealthy() {
+        java.util.Deque<Long> failures = new java.util.ArrayDeque<>();
+        long now = System.currentTimeMillis();
+        failures.add(now - 120_000);
+        for (int i = 0; i < 4; i++) {
+            failures.add(now - i);
+        }
+        assertThat(RouterApp.failingRepeatedly(failures)).isFalse();
+        assertThat(failures).hasSize(4);
+        failures.add(now);
+        assertThat(RouterApp.failingRepeatedly(failures)).isTrue();
+    }
 }
