@@ -54,7 +54,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int controllerPort = freePort();
             Properties props = serverProperties(dataDir, brokerPort, controllerPort);
             KafkaConfig config = new KafkaConfig(props, false);
-            format(config, dataDir);
+            format(dataDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             long t0 = System.nanoTime();
             server.startup();
@@ -137,7 +137,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(KafkaConfig config, Path dataDir) {
+    private static void format(Path dataDir) {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return; // formatted by an earlier run: keep its cluster id and data
         }

@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -75,10 +73,9 @@ class RouterIntegrationTest {
     /** messageId → the typed topics it was found in (one entry per copy). */
     static Map<String, List<String>> routed(Topics topics, int expectedTotal) {
         Map<String, List<String>> where = new HashMap<>();
-        int perTopicFloor = 0;
         for (EventType type : EventType.values()) {
             List<ConsumerRecord<String, byte[]>> records = TopicProbe.read(SharedKafka.bootstrapServers(),
-                    topics.events(type), expectedTotal / TYPES.length + perTopicFloor, Duration.ofSeconds(60),
+                    topics.events(type), expectedTotal / TYPES.length, Duration.ofSeconds(60),
                     Duration.ofSeconds(1));
             for (ConsumerRecord<String, byte[]> r : records) {
                 JsonNode e = SegmentJson.parse(r.value());
@@ -177,9 +174,5 @@ class RouterIntegrationTest {
     static double sum(String metrics, String name, String label) {
         return metrics.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    static <T> Map<T, Long> counts(List<T> items) {
-        return items.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 }
