@@ -21,7 +21,7 @@ class FirehoseCrashTest {
         Map<String, String> projectById = TypedEvents.write(topics, 5000, "project-a", "project-b");
         Path log = Files.createDirectories(Path.of("target")).resolve("firehose-crash-child.log");
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
-            firehose.delayMillis = 40;
+            firehose.delayMillis = 200; // ~10 calls of 500: the run lasts seconds, so the kill lands mid-stream
             Map<String, String> env = FirehoseSinkTest.env(topics, firehose, Map.of("SLUICE_SINK_LINGER", "PT0.02S"));
             ChildJvm first = ChildJvm.start(Main.class, env, log);
             await().atMost(90, TimeUnit.SECONDS).until(() -> firehose.accepted.size() >= 1000);

@@ -21,7 +21,7 @@ class ForwarderCrashTest {
         Map<String, String> projectById = ForwarderTestEvents.write(topics, 4000, i -> false, "project-a", "project-b");
         Path log = Files.createDirectories(Path.of("target")).resolve("forwarder-crash-child.log");
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b")) {
-            segment.delayMillis = 50;
+            segment.delayMillis = 300; // a handful of large requests: slow enough for the kill to land mid-stream
             // small batches so the run lasts long enough to be interrupted
             Map<String, String> env = ForwarderTestEvents.env(topics, segment.url(), Map.of("SLUICE_SINK_LINGER", "PT0.01S"));
             ChildJvm first = ChildJvm.start(Main.class, env, log);
