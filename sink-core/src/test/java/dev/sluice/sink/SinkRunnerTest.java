@@ -184,6 +184,26 @@ class SinkRunnerTest {
     }
 
     @Test
+    void replayOfATimeRangeDeliversExactlyThatRange() throws Exception {
+        produce(6, "before");
+        Thread.sleep(50);
+        java.time.Instant from = java.time.Instant.now();
+        Thread.sleep(50);
+        List<String> inRange = produce(6, "inside");
+        Thread.sleep(50);
+        java.time.Instant to = java.time.Instant.now();
+        Thread.sleep(50);
+        produce(6, "after");
+        FakeSink sink = new FakeSink((v, n) -> Delivery.delivered());
+        ReplayRange range = ReplayRange.parse(new String[] {"replay", source, from.toString(), to.toString(),
+                "range-replay"}, "sink-fake");
+        try (SinkService replay = SinkService.start(config(Map.of()), sink, range)) {
+            assertThat(replay.awaitReplay(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(inRange);
+    }
+
+    @Test
     void aNewGroupCanStartFromAnInstant() throws Exception {
         produce(5, "old");
         Thread.sleep(50);
