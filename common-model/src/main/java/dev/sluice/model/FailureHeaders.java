@@ -1,8 +1,6 @@
 package dev.sluice.model;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -42,12 +40,10 @@ public record FailureHeaders(String code, String reason, String stage, int attem
 
     /** Reads a header as UTF-8 text; null when absent. */
     public static String text(Headers headers, String name) {
-        Header h = headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return EventHeaders.text(headers, name);
     }
 
     private static void put(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+        EventHeaders.put(headers, name, value == null ? "" : value);
     }
 }

@@ -1,9 +1,7 @@
 package dev.sluice.router;
 
 import dev.sluice.model.EventHeaders;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -55,7 +53,7 @@ final class Deduplicator implements Processor<String, byte[], String, byte[]> {
     }
 
     static String header(Record<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+        String value = EventHeaders.text(record.headers(), name);
+        return value == null ? "" : value;
     }
 }

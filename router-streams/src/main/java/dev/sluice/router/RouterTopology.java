@@ -3,8 +3,6 @@ package dev.sluice.router;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
@@ -48,8 +46,7 @@ public final class RouterTopology {
     /** The typed topic named by the event's type header (set by the splitter after validation). */
     private static TopicNameExtractor<String, byte[]> byType(Topics topics) {
         return (key, value, ctx) -> {
-            Header h = ctx.headers().lastHeader(EventHeaders.TYPE);
-            String type = h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+            String type = EventHeaders.text(ctx.headers(), EventHeaders.TYPE);
             return topics.events(EventType.fromWire(type).orElseThrow(
                     () -> new IllegalStateException("validated event without a known type: " + type)));
         };

@@ -1,5 +1,6 @@
 package dev.sluice.sink;
 
+import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.IsoInstant;
 import java.time.Instant;
@@ -41,8 +42,8 @@ final class RecordParker implements AutoCloseable {
     /** Queues a record for the retry topic, due again at {@code dueAt}. */
     void park(PendingRecord p, String code, String reason, Instant dueAt) {
         RecordHeaders h = headers(p, code, reason);
-        RetryHeaders.put(h, RetryHeaders.DUE_AT, IsoInstant.format(dueAt));
-        RetryHeaders.put(h, RetryHeaders.PARKINGS, Integer.toString(p.parkings + 1));
+        EventHeaders.put(h, RetryHeaders.DUE_AT, IsoInstant.format(dueAt));
+        EventHeaders.put(h, RetryHeaders.PARKINGS, Integer.toString(p.parkings + 1));
         unacked.add(producer.send(new ProducerRecord<>(retryTopic, null, p.record.timestamp(), p.record.key(),
                 p.record.value(), h)));
     }

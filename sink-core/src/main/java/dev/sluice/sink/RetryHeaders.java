@@ -1,8 +1,8 @@
 package dev.sluice.sink;
 
+import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.IsoInstant;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 
@@ -21,26 +21,21 @@ final class RetryHeaders {
     /** Restores the state of a record read back from the retry topic. */
     static void restore(PendingRecord p) {
         Headers h = p.record.headers();
-        p.parkings = parseInt(FailureHeaders.text(h, PARKINGS), 0);
-        p.attempts = parseInt(FailureHeaders.text(h, FailureHeaders.ATTEMPTS), 0);
-        String first = FailureHeaders.text(h, FailureHeaders.FIRST_FAILURE);
+        p.parkings = parseInt(EventHeaders.text(h, PARKINGS), 0);
+        p.attempts = parseInt(EventHeaders.text(h, FailureHeaders.ATTEMPTS), 0);
+        String first = EventHeaders.text(h, FailureHeaders.FIRST_FAILURE);
         p.firstFailure = first == null ? null : IsoInstant.parse(first).orElse(null);
-        String due = FailureHeaders.text(h, DUE_AT);
+        String due = EventHeaders.text(h, DUE_AT);
         p.notBeforeMillis = due == null ? 0 : IsoInstant.parse(due).map(Instant::toEpochMilli).orElse(0L);
     }
 
     /** Records where a record first came from, unless it already says (a record parked twice keeps its origin). */
     static void origin(Headers h, PendingRecord p) {
         if (h.lastHeader(ORIGIN_TOPIC) == null) {
-            put(h, ORIGIN_TOPIC, p.record.topic());
-            put(h, ORIGIN_PARTITION, Integer.toString(p.record.partition()));
-            put(h, ORIGIN_OFFSET, Long.toString(p.record.offset()));
+            EventHeaders.put(h, ORIGIN_TOPIC, p.record.topic());
+            EventHeaders.put(h, ORIGIN_PARTITION, Integer.toString(p.record.partition()));
+            EventHeaders.put(h, ORIGIN_OFFSET, Long.toString(p.record.offset()));
         }
-    }
-
-    static void put(Headers h, String name, String value) {
-        h.remove(name);
-        h.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static int parseInt(String s, int fallback) {

@@ -1,7 +1,6 @@
 package dev.sluice.sink;
 
 import dev.sluice.model.EventHeaders;
-import dev.sluice.model.FailureHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -246,7 +245,7 @@ public final class SinkRunner implements Runnable {
         List<SinkRecord> records = new ArrayList<>(batch.size());
         long bytes = 0;
         for (PendingRecord p : batch) {
-            String type = FailureHeaders.text(p.record.headers(), EventHeaders.TYPE);
+            String type = EventHeaders.text(p.record.headers(), EventHeaders.TYPE);
             records.add(new SinkRecord(p.record.key(), type == null ? "" : type, p.record.value(),
                     p.record.timestamp(), p.record.headers()));
             bytes += p.size();
