@@ -2,22 +2,12 @@ package dev.sluice.sink.forwarder;
 
 import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.embeddedkafka.TopicProbe;
-import dev.sluice.model.EventHeaders;
-import dev.sluice.model.EventType;
-import dev.sluice.model.TopicCreator;
 import dev.sluice.model.Topics;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import dev.sluice.sink.TypedEventWriter;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Router-shaped events in the typed topics for forwarder tests, and the environment that points at a stand-in. */
 final class ForwarderTestEvents {
@@ -50,28 +40,12 @@ final class ForwarderTestEvents {
 
     /** {@code n} events over the projects in rotation; those matching {@code poisoned} carry the stand-in's 400 marker. */
     static Map<String, String> write(Topics topics, int n, IntPredicate poisoned, String... projects) {
-        new TopicCreator(SharedKafka.bootstrapServers(), 2, 1).ensure(topics.allEventTopics(), Duration.ofSeconds(10));
-        Map<String, String> projectById = new LinkedHashMap<>();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < n; i++) {
-                String project = projects[i % projects.length];
-                EventType type = EventType.values()[i % 6];
-                String id = topics.prefix() + "m-" + i;
-                String json = "{\"type\":\"" + type.wireName() + "\",\"messageId\":\"" + id + "\",\"userId\":\"u" + i
+        return TypedEventWriter.write(SharedKafka.bootstrapServers(), topics, n, (i, type, id, project) ->
+                "{\"type\":\"" + type.wireName() + "\",\"messageId\":\"" + id + "\",\"userId\":\"u" + i
                         + "\",\"event\":\"E\",\"groupId\":\"g\",\"previousId\":\"p\",\"projectId\":\"" + project
                         + "\",\"timestamp\":\"2026-03-01T12:00:05.000Z\",\"originalTimestamp\":\"2026-03-01T13:00:00.000Z\","
                         + "\"sentAt\":\"2026-03-01T13:00:05.000Z\",\"receivedAt\":\"2026-03-01T12:00:10.000Z\","
-                        + "\"properties\":{\"i\":" + i + ",\"poison\":" + poisoned.test(i) + "}}";
-                ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.events(type), project,
-                        json.getBytes(StandardCharsets.UTF_8));
-                EventHeaders.put(r.headers(), EventHeaders.TYPE, type.wireName());
-                p.send(r);
-                projectById.put(id, project);
-            }
-        }
-        return projectById;
+                        + "\"properties\":{\"i\":" + i + ",\"poison\":" + poisoned.test(i) + "}}", projects);
     }
 
     static long committed(String group, Topics topics) {
