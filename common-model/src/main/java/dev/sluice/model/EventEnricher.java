@@ -2,6 +2,7 @@ package dev.sluice.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -54,6 +55,48 @@ public final class EventEnricher {
             }
         }
         return event;
+    }
+
+    /** {@code ,"receivedAt":"2024-01-01T00:00:00.000Z"} and its three siblings, the longest name included. */
+    private static final int TIMESTAMP_FIELDS_BYTES = 4 * (",\"originalTimestamp\":".length() + 26);
+    /** {@code ,"type":"identify"}: the type a single-event route adds to what the client sent. */
+    public static final int TYPE_FIELD_BYTES = ",\"type\":\"identify\"".length();
+    /** {@code ,"messageId":"sluice-<uuid>"}. */
+    private static final int MESSAGE_ID_FIELD_BYTES = ",\"messageId\":".length() + 2 + 43;
+    /** Growth of a float written with an exponent once re-written from BigDecimal ("1e-6" → "0.000001"). */
+    private static final int EXPONENT_NUMBER_GROWTH = 8;
+
+    /**
+     * An upper bound of the client's part of an enriched event: the event as stored with the envelope's
+     * context and integrations merged in. This is what the per-event limit applies to; ingest-api
+     * refuses what would break it instead of the router finding out later. Re-writing never lengthens
+     * strings or plain numbers; a float with an exponent grows by at most {@link #EXPONENT_NUMBER_GROWTH}.
+     *
+     * @param eventBytes the event as stored in {@code ingest.raw}
+     * @param exponentNumbers how many floats in it are written with an exponent
+     * @param contextBytes the envelope's {@code context} as stored (0 when none)
+     * @param integrationsBytes the envelope's {@code integrations} as stored (0 when none)
+     */
+    public static int maxMergedBytes(int eventBytes, int exponentNumbers, int contextBytes, int integrationsBytes) {
+        int size = eventBytes + exponentNumbers * EXPONENT_NUMBER_GROWTH;
+        size += contextBytes == 0 ? 0 : ",\"context\":".length() + contextBytes;
+        size += integrationsBytes == 0 ? 0 : ",\"integrations\":".length() + integrationsBytes;
+        return size;
+    }
+
+    /**
+     * An upper bound of what Sluice's own fields add: projectId, messageId, four timestamps,
+     * context.ip, and the type of a single-event route.
+     */
+    public static int maxAddedBytes(String projectId, String ip) {
+        int size = TYPE_FIELD_BYTES + ",\"projectId\":".length() + quotedLength(projectId);
+        size += MESSAGE_ID_FIELD_BYTES + TIMESTAMP_FIELDS_BYTES;
+        size += ip == null ? 0 : ",\"context\":{\"ip\":}".length() + 1 + quotedLength(ip);
+        return size;
+    }
+
+    private static int quotedLength(String text) {
+        return SegmentJson.toBytes(TextNode.valueOf(text)).length;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -12,8 +13,15 @@ public final class EventValidator {
     /** Segment documents messageId as at most 100 characters. */
     public static final int MAX_MESSAGE_ID_LENGTH = 100;
 
-    /** Checks one event; {@code type} must already be set (routes fill it in from the path). */
-    public Optional<Rejection> validate(JsonNode event) {
+    /**
+     * Checks one event; {@code type} must already be set (routes fill it in from the path). An event
+     * that passes can be enriched without error: its timestamps, and the clock-skew corrected
+     * timestamp computed from them, all fall within {@link IsoInstant#MIN}–{@link IsoInstant#MAX}.
+     *
+     * @param receivedAt when the request arrived (millisecond precision, as stored)
+     * @param envelopeSentAt the batch envelope's {@code sentAt} text, or null
+     */
+    public Optional<Rejection> validate(JsonNode event, Instant receivedAt, String envelopeSentAt) {
         if (event == null || !event.isObject()) {
             return reject("event_not_object", "each event must be a JSON object");
         }
@@ -36,8 +44,15 @@ public final class EventValidator {
         for (String field : new String[] {"timestamp", "originalTimestamp", "sentAt"}) {
             JsonNode ts = event.get(field);
             if (ts != null && !ts.isNull() && IsoInstant.parse(ts).isEmpty()) {
-                return reject("invalid_timestamp", field + " must be an ISO-8601 date-time");
+                return reject("invalid_timestamp", field + " must be an ISO-8601 date-time in the years 0001-9999");
             }
+        }
+        Instant corrected = EventEnricher.skewCorrected(receivedAt,
+                IsoInstant.parse(event.get("sentAt")).or(() -> IsoInstant.parse(envelopeSentAt)),
+                IsoInstant.parse(event.get("originalTimestamp")).or(() -> IsoInstant.parse(event.get("timestamp"))));
+        if (!IsoInstant.inRange(corrected)) {
+            return reject("invalid_timestamp", "the clock-skew corrected timestamp (receivedAt - (sentAt - "
+                    + "originalTimestamp)) falls outside the years 0001-9999");
         }
         if (notObject(event.get("context"))) {
             return reject("context_not_object", "context must be an object");

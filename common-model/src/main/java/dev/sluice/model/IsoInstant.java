@@ -16,11 +16,28 @@ public final class IsoInstant {
     private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /** The first instant Sluice accepts: 0001-01-01T00:00:00Z (four-digit years only, as Segment writes them). */
+    public static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+    /** The last instant Sluice accepts: the end of 9999. */
+    public static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private IsoInstant() {
     }
 
-    /** Parses an offset date-time ("…Z", "…+02:00"); a zone-less one is taken as UTC, as SDKs mean it. */
+    /** Whether an instant formats as a four-digit-year timestamp and reads back the same. */
+    public static boolean inRange(Instant instant) {
+        return !instant.isBefore(MIN) && !instant.isAfter(MAX);
+    }
+
+    /**
+     * Parses an offset date-time ("…Z", "…+02:00"); a zone-less one is taken as UTC, as SDKs mean it.
+     * Empty when it is not one, or falls outside {@link #MIN}–{@link #MAX}.
+     */
     public static Optional<Instant> parse(String text) {
+        return parseAnyYear(text).filter(IsoInstant::inRange);
+    }
+
+    private static Optional<Instant> parseAnyYear(String text) {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }

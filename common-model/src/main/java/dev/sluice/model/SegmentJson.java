@@ -1,8 +1,6 @@
 package dev.sluice.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,15 +14,7 @@ import java.io.UncheckedIOException;
  */
 public final class SegmentJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-
-    static {
-        // payloads are capped by the ingest limits long before these; keep Jackson's guards sane
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(200).build());
-    }
+    private static final ObjectMapper MAPPER = JsonPolicy.mapper();
 
     private SegmentJson() {
     }
@@ -33,16 +23,35 @@ public final class SegmentJson {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** Parses bytes into a tree; throws {@link InvalidJsonException} with a message fit for a client. */
+    /**
+     * Parses bytes into a tree under {@link JsonPolicy}; throws {@link InvalidJsonException} with a
+     * message fit for a client.
+     */
     public static JsonNode parse(byte[] bytes) {
+        return parse(bytes, MAPPER);
+    }
+
+    /** Parses a single-event body: {@link JsonPolicy#MAX_SINGLE_EVENT_DEPTH} levels at most. */
+    public static JsonNode parseSingleEvent(byte[] bytes) {
+        return parse(bytes, JsonPolicy.singleEventMapper());
+    }
+
+    private static JsonNode parse(byte[] bytes, ObjectMapper mapper) {
+        int invalid = Utf8Check.firstInvalid(bytes);
+        if (invalid >= 0) {
+            throw new InvalidJsonException("invalid_utf8", "invalid UTF-8 at byte " + invalid);
+        }
         try {
-            JsonNode node = MAPPER.readTree(bytes);
+            JsonNode node = mapper.readTree(bytes);
             if (node == null || node.isMissingNode()) {
-                throw new InvalidJsonException("empty body");
+                throw new InvalidJsonException("invalid_json", "empty body");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidJsonException(e.getOriginalMessage());
+            throw new InvalidJsonException("invalid_json", e.getOriginalMessage());
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Jackson reads a float into BigDecimal lazily and lets this escape (1e9999999999)
+            throw new InvalidJsonException("number_out_of_range", "number out of range: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,10 +73,21 @@ public final class SegmentJson {
         }
     }
 
-    /** Thrown when a payload is not JSON. */
+    /** Thrown when a payload is not JSON Sluice reads; {@code code} is the client-facing error code. */
     public static final class InvalidJsonException extends RuntimeException {
+        private final String code;
+
         public InvalidJsonException(String message) {
+            this("invalid_json", message);
+        }
+
+        public InvalidJsonException(String code, String message) {
             super(message);
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
         }
     }
 }

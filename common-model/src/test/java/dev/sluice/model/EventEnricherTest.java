@@ -81,4 +81,51 @@ class EventEnricherTest {
         assertThat(back.integrations()).isEqualTo(env.integrations());
         assertThat(back.batch()).isEqualTo(batch);
     }
+
+    /** Events built to grow the most when enriched: short timestamps, no ids, exponent floats, envelope merges. */
+    @Test
+    void enrichedSizeNeverExceedsTheBoundIngestChecks() {
+        java.util.Random random = new java.util.Random(20261129);
+        String[] exponents = {"1e-6", "-1E-6", "1234567890e1", "9.99e+99", "1e7", "12e-7", "5E0"};
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder event = new StringBuilder("{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"");
+            int exponentNumbers = 0;
+            if (random.nextBoolean()) {
+                event.append(",\"sentAt\":\"2024-01-01T00:00Z\"");
+            }
+            if (random.nextBoolean()) {
+                event.append(",\"originalTimestamp\":\"2024-01-01T00:00Z\"");
+            }
+            if (random.nextBoolean()) {
+                event.append(",\"messageId\":null");
+            }
+            if (random.nextBoolean()) {
+                event.append(",\"context\":{\"own\":1}");
+            }
+            event.append(",\"properties\":{");
+            int n = random.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                event.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":")
+                        .append(exponents[random.nextInt(exponents.length)]);
+                exponentNumbers++;
+            }
+            event.append("}}");
+            String context = random.nextBoolean() ? null
+                    : "{\"library\":{\"name\":\"analytics-java\"},\"n\":" + random.nextInt() + "}";
+            String integrations = random.nextBoolean() ? null : "{\"All\":false}";
+            String ip = random.nextBoolean() ? null : "2001:db8:85a3:0:0:8a2e:370:7334";
+            RawEnvelope env = new RawEnvelope("project-\"quoted\"", Instant.parse("2026-03-01T12:00:10.000Z"),
+                    random.nextBoolean() ? null : "2024-01-01T00:00Z", ip, "ua",
+                    context == null ? null : json(context), integrations == null ? null : json(integrations),
+                    JsonNodeFactory.instance.arrayNode());
+            byte[] stored = event.toString().getBytes(StandardCharsets.UTF_8);
+            int bound = EventEnricher.maxMergedBytes(stored.length, exponentNumbers,
+                    context == null ? 0 : SegmentJson.toBytes(json(context)).length,
+                    integrations == null ? 0 : SegmentJson.toBytes(json(integrations)).length)
+                    + EventEnricher.maxAddedBytes(env.projectId(), ip);
+            byte[] enriched = SegmentJson.toBytes(enricher.enrich((ObjectNode) SegmentJson.parse(stored), env,
+                    "sluice-" + java.util.UUID.randomUUID()));
+            assertThat(enriched.length).as("round %d: %s", round, event).isLessThanOrEqualTo(bound);
+        }
+    }
 }

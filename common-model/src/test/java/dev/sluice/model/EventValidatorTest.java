@@ -3,6 +3,8 @@ package dev.sluice.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -11,9 +13,41 @@ class EventValidatorTest {
 
     private final EventValidator validator = new EventValidator();
 
+    private static final Instant RECEIVED = Instant.parse("2026-11-29T10:00:00.123Z");
+
     private String codeOf(String json) {
-        return validator.validate(SegmentJson.parse(json.getBytes(StandardCharsets.UTF_8)))
+        return codeOf(json, null);
+    }
+
+    private String codeOf(String json, String envelopeSentAt) {
+        return validator.validate(SegmentJson.parse(json.getBytes(StandardCharsets.UTF_8)), RECEIVED, envelopeSentAt)
                 .map(Rejection::code).orElse("valid");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{'type':'track','userId':'u','event':'E','timestamp':'0001-01-01T00:00:00Z'}|valid",
+        "{'type':'track','userId':'u','event':'E','timestamp':'9999-12-31T23:59:59.999Z'}|valid",
+        "{'type':'track','userId':'u','event':'E','timestamp':'0000-12-31T23:59:59Z'}|invalid_timestamp",
+        "{'type':'track','userId':'u','event':'E','timestamp':'+10000-01-01T00:00:00Z'}|invalid_timestamp",
+        "{'type':'track','userId':'u','event':'E','originalTimestamp':'-999999999-01-01T00:00:00Z'}|invalid_timestamp",
+        "{'type':'track','userId':'u','event':'E','sentAt':'+999999999-12-31T23:59:59Z'}|invalid_timestamp",
+        // each in range, but the skew correction lands before year 1
+        "{'type':'track','userId':'u','event':'E','originalTimestamp':'0001-01-01T00:00:00Z','sentAt':'9999-01-01T00:00:00Z'}|invalid_timestamp",
+        "{'type':'track','userId':'u','event':'E','originalTimestamp':'9999-01-01T00:00:00Z','sentAt':'0001-01-01T00:00:00Z'}|invalid_timestamp",
+        // a device clock reset to 1970 is what the correction is for
+        "{'type':'track','userId':'u','event':'E','originalTimestamp':'1970-01-01T00:00:00Z','sentAt':'1970-01-01T00:00:05Z'}|valid"})
+    void timestampsAreRefusedWhenEnrichmentCouldNotUseThem(String json, String expected) {
+        assertThat(codeOf(json.replace('\'', '"'))).isEqualTo(expected);
+    }
+
+    @Test
+    void theEnvelopeSentAtTakesPartInTheCorrection() {
+        String event = "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"originalTimestamp\":\"0001-01-01T00:00:00Z\"}";
+        assertThat(codeOf(event, "0001-01-01T00:00:01Z")).isEqualTo("valid");
+        assertThat(codeOf(event, "9000-01-01T00:00:00Z")).isEqualTo("invalid_timestamp");
+        // an envelope sentAt out of range is no time at all: the event's own time is used
+        assertThat(codeOf(event, "+20000-01-01T00:00:00Z")).isEqualTo("valid");
     }
 
     @ParameterizedTest

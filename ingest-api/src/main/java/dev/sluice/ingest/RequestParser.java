@@ -2,7 +2,9 @@ package dev.sluice.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.model.EventEnricher;
 import dev.sluice.model.EventType;
+import dev.sluice.model.JsonPolicy;
 import dev.sluice.model.SegmentJson;
 import java.util.List;
 
@@ -33,11 +35,19 @@ public final class RequestParser {
                     "Exceed payload limit: event is larger than " + maxEventBytes + " bytes");
         }
         JsonNode root = parseObject(body);
+        if (!JsonPolicy.numbersInRange(root)) {
+            throw IngestException.badRequest(BatchScanner.NUMBER_OUT_OF_RANGE.code(),
+                    BatchScanner.NUMBER_OUT_OF_RANGE.message());
+        }
         ObjectNode event = (ObjectNode) root;
+        // the route's type is Sluice's addition, like its enrichment fields: not counted against the client's limit
+        int added = event.has("type") ? 0 : EventEnricher.TYPE_FIELD_BYTES;
         event.put("type", type.wireName());
         JsonNode key = event.remove("writeKey"); // never stored
         String writeKey = key != null && key.isTextual() ? key.asText() : null;
-        return new ParsedRequest(null, null, null, writeKey, List.of(new IncomingEvent(event, SegmentJson.toBytes(event))));
+        byte[] json = SegmentJson.toBytes(event);
+        return new ParsedRequest(null, null, null, writeKey,
+                List.of(new IncomingEvent(event, json, json.length - added, 0, null)));
     }
 
     private static JsonNode parseObject(byte[] body) {
@@ -46,9 +56,10 @@ public final class RequestParser {
         }
         JsonNode root;
         try {
-            root = SegmentJson.parse(body);
+            // stored two levels down in its envelope, so two levels shallower than a batch body
+            root = SegmentJson.parseSingleEvent(body);
         } catch (SegmentJson.InvalidJsonException e) {
-            throw IngestException.badRequest("invalid_json", "invalid JSON: " + e.getMessage());
+            throw IngestException.badRequest(e.code(), "invalid JSON: " + e.getMessage());
         }
         if (!root.isObject()) {
             throw IngestException.badRequest("invalid_json", "request body must be a JSON object");

@@ -2,12 +2,11 @@ package dev.sluice.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.model.EventType;
-import dev.sluice.model.EventValidator;
 import dev.sluice.model.RawEnvelope;
 import dev.sluice.model.Rejection;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +31,7 @@ public final class TrackingHandler {
     private final WriteKeyResolver writeKeys;
     private final BodyReader bodyReader;
     private final RequestParser parser;
-    private final EventValidator validator = new EventValidator();
+    private final EventAdmission admission;
     private final RateLimiter rateLimiter;
     private final IngestPublisher publisher;
     private final IngestMetrics metrics;
@@ -42,6 +41,7 @@ public final class TrackingHandler {
         this.writeKeys = new WriteKeyResolver(config.writeKeys());
         this.bodyReader = new BodyReader(config.maxRequestBytes());
         this.parser = new RequestParser(config.maxEventBytes(), config.maxBatchEvents());
+        this.admission = new EventAdmission(config.maxEventBytes());
         this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
         this.publisher = publisher;
         this.metrics = metrics;
@@ -50,12 +50,12 @@ public final class TrackingHandler {
     /** POST of a single event ({@code singleType} present) or of a batch. */
     public void post(Context ctx, Optional<EventType> singleType, String route) throws Exception {
         long start = System.nanoTime();
-        Instant receivedAt = Instant.now();
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, so the router sees the same
         try {
             byte[] body = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"));
             ParsedRequest request = singleType.isPresent()
                     ? parser.parseSingle(body, singleType.get()) : parser.parseBatch(body);
-            ingest(ctx, request, receivedAt, route, start, false);
+            ingest(ctx, request, body.length, receivedAt, route, start, false);
         } catch (IngestException e) {
             respondError(ctx, e, route, start);
         }
@@ -64,7 +64,7 @@ public final class TrackingHandler {
     /** {@code GET /v1/pixel/<type>?data=<base64 JSON>}: the event rides in the URL, the answer is a GIF. */
     public void pixel(Context ctx) {
         long start = System.nanoTime();
-        Instant receivedAt = Instant.now();
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, so the router sees the same
         String route = "/v1/pixel";
         try {
             Optional<EventType> type = EventType.fromWire(ctx.pathParam("type"));
@@ -82,14 +82,14 @@ public final class TrackingHandler {
             } catch (IllegalArgumentException e) {
                 throw IngestException.badRequest("invalid_data", "data must be base64-encoded JSON");
             }
-            ingest(ctx, parser.parseSingle(json, type.get()), receivedAt, route, start, true);
+            ingest(ctx, parser.parseSingle(json, type.get()), json.length, receivedAt, route, start, true);
         } catch (IngestException e) {
             respondError(ctx, e, route, start);
         }
     }
 
-    private void ingest(Context ctx, ParsedRequest request, Instant receivedAt, String route, long start,
-                        boolean pixel) {
+    private void ingest(Context ctx, ParsedRequest request, int bodyBytes, Instant receivedAt, String route,
+                        long start, boolean pixel) {
         String project = writeKeys.resolve(ctx.header("Authorization"), request.bodyWriteKey());
         long wait = rateLimiter.acquire(project, start);
         if (wait > 0) {
@@ -98,16 +98,9 @@ public final class TrackingHandler {
             throw new IngestException(429, "rate_limited", "too many requests for this project; retry in "
                     + wait + " s");
         }
-        List<IncomingEvent> valid = new ArrayList<>(request.events().size());
-        List<RejectedEvent> rejected = new ArrayList<>();
-        for (IncomingEvent event : request.events()) {
-            Optional<Rejection> problem = validator.validate(event.fields());
-            if (problem.isPresent()) {
-                rejected.add(new RejectedEvent(event, problem.get()));
-            } else {
-                valid.add(event);
-            }
-        }
+        EventAdmission.Decision decision = admission.decide(request, bodyBytes, receivedAt);
+        List<IncomingEvent> valid = decision.valid();
+        List<RejectedEvent> rejected = decision.rejected();
         byte[] envelope = valid.isEmpty() ? null : RawEnvelope.encode(project, receivedAt, request.sentAt(),
                 ctx.ip(), ctx.header("User-Agent"), request.context(), request.integrations(),
                 valid.stream().map(IncomingEvent::json).toList());

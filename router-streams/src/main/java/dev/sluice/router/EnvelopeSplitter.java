@@ -19,25 +19,33 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code ingest.raw} record in, one record per event out: valid events enriched and sent on to
  * deduplication, invalid ones (and unreadable raw records) to {@code events.rejected} with the reason.
+ * Each event is handled on its own: whatever goes wrong with one is that event's rejection, and the
+ * rest of its envelope is routed.
  */
 final class EnvelopeSplitter implements Processor<String, byte[], String, byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeSplitter.class);
 
     static final String STAGE = "router-streams";
 
     private final String validChild;
     private final String rejectedChild;
+    private final int maxEventBytes;
     private final RouterMetrics metrics;
     private final EventValidator validator = new EventValidator();
     private final EventEnricher enricher = new EventEnricher();
     private ProcessorContext<String, byte[]> context;
 
-    EnvelopeSplitter(String validChild, String rejectedChild, RouterMetrics metrics) {
+    EnvelopeSplitter(String validChild, String rejectedChild, int maxEventBytes, RouterMetrics metrics) {
         this.validChild = validChild;
         this.rejectedChild = rejectedChild;
+        this.maxEventBytes = maxEventBytes;
         this.metrics = metrics;
     }
 
@@ -52,27 +60,51 @@ final class EnvelopeSplitter implements Processor<String, byte[], String, byte[]
         RawEnvelope envelope;
         try {
             envelope = RawEnvelope.parse(raw.value() == null ? new byte[0] : raw.value());
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // not an envelope at all: nothing in it can be told apart
             reject(raw.key(), raw.value(), raw, new Rejection("malformed_raw", e.getMessage()), null);
             return;
         }
         String origin = origin();
+        int limit = maxEventBytes + EventEnricher.maxAddedBytes(envelope.projectId(), envelope.ip());
         for (int i = 0; i < envelope.batch().size(); i++) {
             JsonNode node = envelope.batch().get(i);
-            Optional<Rejection> problem = validator.validate(node);
-            if (problem.isPresent()) {
-                reject(envelope.projectId(), SegmentJson.toBytes(node), raw, problem.get(), node);
+            byte[] routed;
+            try {
+                Optional<Rejection> problem = validator.validate(node, envelope.receivedAt(), envelope.sentAt());
+                if (problem.isPresent()) {
+                    reject(envelope.projectId(), SegmentJson.toBytes(node), raw, problem.get(), node);
+                    continue;
+                }
+                routed = SegmentJson.toBytes(enricher.enrich((ObjectNode) node, envelope,
+                        fallbackMessageId(envelope, origin, i)));
+            } catch (RuntimeException e) {
+                // validation guarantees enrichment cannot fail; should a bug prove otherwise, only this event pays
+                LOG.error("event=event_processing_failed project={} origin={} index={} error=\"{}\"",
+                        envelope.projectId(), origin, i, e.toString(), e);
+                reject(envelope.projectId(), bytesOf(node), raw, new Rejection("processing_failed",
+                        "the router could not process this event: " + e), node);
                 continue;
             }
-            ObjectNode event = enricher.enrich((ObjectNode) node, envelope, fallbackMessageId(envelope, origin, i));
-            String type = event.get("type").asText();
+            if (routed.length > limit) {
+                reject(envelope.projectId(), routed, raw, new Rejection("payload_too_large", "with the envelope merged "
+                        + "in, this event is " + routed.length + " bytes, more than " + limit), node);
+                continue;
+            }
+            String type = node.get("type").asText();
             RecordHeaders headers = new RecordHeaders();
             EventHeaders.put(headers, EventHeaders.PROJECT, envelope.projectId());
             EventHeaders.put(headers, EventHeaders.TYPE, type);
-            EventHeaders.put(headers, EventHeaders.MESSAGE_ID, event.get("messageId").asText());
-            context.forward(new Record<>(envelope.projectId(), SegmentJson.toBytes(event), raw.timestamp(), headers),
-                    validChild);
+            EventHeaders.put(headers, EventHeaders.MESSAGE_ID, node.get("messageId").asText());
+            context.forward(new Record<>(envelope.projectId(), routed, raw.timestamp(), headers), validChild);
             metrics.latency(Duration.between(envelope.receivedAt(), Instant.now()));
+        }
+    }
+
+    private static byte[] bytesOf(JsonNode node) {
+        try {
+            return SegmentJson.toBytes(node);
+        } catch (RuntimeException e) {
+            return node.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -27,7 +27,7 @@ public final class RouterTopology {
         Topology t = new Topology();
         t.addSource("ingest-raw", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.ingestRaw());
-        t.addProcessor("split", () -> new EnvelopeSplitter("dedupe", "rejected", metrics), "ingest-raw");
+        t.addProcessor("split", () -> new EnvelopeSplitter("dedupe", "rejected", config.maxEventBytes(), metrics), "ingest-raw");
         if (config.dedupEnabled()) {
             t.addProcessor("dedupe", () -> new Deduplicator(DEDUP_STORE, config.dedupWindow(), metrics), "split");
             t.addStateStore(Stores.windowStoreBuilder(

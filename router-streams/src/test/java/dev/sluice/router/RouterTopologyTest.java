@@ -161,6 +161,29 @@ class RouterTopologyTest {
     }
 
     @Test
+    void anEnvelopeFromAnotherProducerLosesOnlyTheEventsThatCannotBeRouted() throws Exception {
+        start(Duration.ofHours(24));
+        String big = "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"big\",\"p\":\""
+                + "x".repeat(20_000) + "\"}";
+        pipe(envelope(String.join(",",
+                "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"ok-1\"}",
+                "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"ts\","
+                        + "\"originalTimestamp\":\"0001-01-02T00:00:00Z\",\"sentAt\":\"9999-01-01T00:00:00Z\"}",
+                "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"ok-2\"}",
+                big,
+                "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"ok-3\"}"),
+                "\"context\":{\"pad\":\"" + "c".repeat(20_000) + "\"}"), T0);
+
+        assertThat(out("sluice.events.track").readValuesToList()).extracting(v -> json(v).get("messageId").asText())
+                .containsExactly("ok-1", "ok-2", "ok-3");
+        List<TestRecord<String, byte[]>> rejected = out(TOPICS.rejected()).readRecordsToList();
+        assertThat(rejected).extracting(r -> header(r, FailureHeaders.CODE))
+                .containsExactly("invalid_timestamp", "payload_too_large");
+        assertThat(rejected).extracting(r -> header(r, FailureHeaders.STAGE)).containsOnly("router-streams");
+        assertThat(json(rejected.get(0).value()).get("messageId").asText()).isEqualTo("ts");
+    }
+
+    @Test
     void malformedRawRecordsAreRejectedAndProcessingGoesOn() throws Exception {
         start(Duration.ofHours(24));
         raw.pipeInput(new TestRecord<>("project-a", "not json".getBytes(StandardCharsets.UTF_8), T0));
