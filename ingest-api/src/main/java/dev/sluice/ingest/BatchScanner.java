@@ -66,8 +66,8 @@ final class BatchScanner {
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "batch" -> events = events(p, body);
-                    case "sentAt" -> sentAt = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "writeKey" -> writeKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "sentAt" -> sentAt = textOrSkip(p, value);
+                    case "writeKey" -> writeKey = textOrSkip(p, value);
                     case "context" -> context = envelopeValue(p, field);
                     case "integrations" -> integrations = envelopeValue(p, field);
                     default -> p.skipChildren();
@@ -92,6 +92,15 @@ final class BatchScanner {
         } catch (IOException e) {
             throw IngestException.badRequest("unreadable_body", "request body could not be read: " + e.getMessage());
         }
+    }
+
+    /** A string field's text; any other value is skipped whole and reads as absent. */
+    private static String textOrSkip(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
     }
 
     /** The envelope's context or integrations: merged into every event, so a bad number refuses the request. */

@@ -37,6 +37,7 @@ public final class IngestApi implements AutoCloseable {
         TrackingHandler tracking = new TrackingHandler(config, publisher, new IngestMetrics(registry));
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
+            c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.router.ignoreTrailingSlashes = true; // analytics-java posts to /v1/import/
             c.routes.before(Cors::addHeaders);
             c.routes.options("/*", Cors::preflight);

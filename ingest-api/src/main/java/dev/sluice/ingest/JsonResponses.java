@@ -17,11 +17,15 @@ final class JsonResponses {
 
     /** {@code code} for machines, {@code error} and {@code message} for the clients that read either. */
     static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).contentType("application/json").result(errorBody(code, message));
+    }
+
+    static byte[] errorBody(String code, String message) {
         var body = SegmentJson.newObject();
         body.put("success", false);
         body.put("code", code);
         body.put("error", message);
         body.put("message", message);
-        ctx.status(status).contentType("application/json").result(SegmentJson.toBytes(body));
+        return SegmentJson.toBytes(body);
     }
 }

@@ -43,6 +43,28 @@ class IngestApiTest {
     }
 
     @Test
+    void jettysOwnRefusalsAreJsonErrorsToo() throws Exception {
+        HttpResponse<String> longUri = f.get("/v1/" + "a".repeat(20_000));
+        assertThat(longUri.statusCode()).isEqualTo(414);
+        assertThat(json(longUri.body()).get("code").asText()).isEqualTo("http_414");
+        assertThat(longUri.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/json"));
+
+        HttpResponse<String> bigHeaders = f.post("/v1/track", "{\"userId\":\"u\",\"event\":\"E\"}",
+                "Authorization", basic(KEY_A), "X-Pad", "p".repeat(70_000));
+        assertThat(bigHeaders.statusCode()).isEqualTo(431);
+        assertThat(json(bigHeaders.body()).get("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void envelopeFieldsOfTheWrongKindAreIgnoredNotMisread() throws Exception {
+        HttpResponse<String> r = f.post("/v1/batch", "{\"sentAt\":{\"a\":[1]},\"writeKey\":[\"x\"],"
+                + "\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}]}", "Authorization", basic(KEY_A));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(f.rawRecords(1).get(0).value()).has("sentAt")).isFalse();
+    }
+
+    @Test
     void trackIsInKafkaBeforeTheSuccessResponse() throws Exception {
         HttpResponse<String> r = f.post("/v1/track",
                 "{\"userId\":\"u1\",\"event\":\"Order Completed\",\"messageId\":\"m-1\",\"properties\":{\"revenue\":9.99},"
