@@ -64,7 +64,7 @@ public final class AllInOne implements AutoCloseable {
         AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap());
         try {
             sluice.ingest = sluice.add(IngestApi.start(IngestConfig.fromEnv(
-                    config.serviceEnv(environment, sluice.bootstrap, embedded, 0))));
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, config.ingestAdminPort()))));
             sluice.router = sluice.add(RouterApp.start(RouterConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort()))));
             if (config.firehoseEnabled()) {
@@ -103,6 +103,10 @@ public final class AllInOne implements AutoCloseable {
 
     public int ingestPort() {
         return ingest.port();
+    }
+
+    public int ingestAdminPort() {
+        return ingest.adminPort();
     }
 
     public int routerAdminPort() {

@@ -9,11 +9,13 @@ import java.util.Map;
  * What the laptop process adds to the services' own settings.
  *
  * @param externalBootstrap a cluster to use instead of the embedded broker, or null
- * @param routerAdminPort the router's admin port here, where one environment serves every service
+ * @param ingestAdminPort ingest-api's admin port here, where one environment serves every service
+ * @param routerAdminPort the router's admin port
  * @param firehoseEnabled sink-firehose runs when a stream is configured
  * @param forwarderEnabled sink-forwarder runs when a destination writeKey is configured
  */
-public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstrap, int routerAdminPort,
+public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstrap, int ingestAdminPort,
+                             int routerAdminPort,
                              int firehoseAdminPort, boolean firehoseEnabled, int forwarderAdminPort,
                              boolean forwarderEnabled) {
 
@@ -25,6 +27,7 @@ public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstr
         return new AllInOneConfig(Path.of(r.string("SLUICE_DATA_DIR", "./data")),
                 r.integer("SLUICE_KAFKA_PORT", 9092, 0, 65535),
                 r.raw("KAFKA_BOOTSTRAP_SERVERS"),
+                r.integer("SLUICE_INGEST_ADMIN_PORT", 9100, 0, 65535),
                 r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535),
                 r.integer("SLUICE_FIREHOSE_ADMIN_PORT", 9102, 0, 65535),
                 r.raw("SLUICE_FIREHOSE_STREAMS") != null || r.raw("SLUICE_FIREHOSE_DEFAULT_STREAM") != null,

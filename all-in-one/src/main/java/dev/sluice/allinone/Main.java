@@ -21,7 +21,9 @@ public final class Main {
         StringBuilder out = new StringBuilder("\nSluice is running.\n");
         out.append("  Kafka:                ").append(sluice.bootstrapServers()).append('\n');
         out.append("  Ingest API:           http://localhost:").append(sluice.ingestPort())
-                .append("  (POST /v1/track, /v1/batch, ...; /healthz /readyz /metrics)\n");
+                .append("  (POST /v1/track, /v1/batch, ...; /healthz)\n");
+        out.append("  ingest-api admin:     http://localhost:").append(sluice.ingestAdminPort())
+                .append("  (/healthz /readyz /metrics; every admin port is on loopback unless SLUICE_ADMIN_BIND)\n");
         out.append("  router-streams admin: http://localhost:").append(sluice.routerAdminPort()).append('\n');
         out.append(sluice.firehoseAdminPort() < 0
                 ? "  sink-firehose:        off (set SLUICE_FIREHOSE_STREAMS or SLUICE_FIREHOSE_DEFAULT_STREAM)\n"

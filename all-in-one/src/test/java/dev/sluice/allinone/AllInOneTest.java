@@ -22,7 +22,7 @@ class AllInOneTest {
     void startsItsOwnBrokerTakesEventsWithTheDevKeyAndRoutesThem() throws Exception {
         Path data = Files.createTempDirectory("sluice-aio-");
         try (AllInOne sluice = AllInOne.start(Map.of("SLUICE_DATA_DIR", data.toString(), "SLUICE_KAFKA_PORT", "0",
-                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0"))) {
+                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0"))) {
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))

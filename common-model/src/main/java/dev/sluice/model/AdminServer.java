@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz}, {@code /readyz} and {@code /metrics} for the services without an HTTP API of their
- * own (router, sinks), on the JDK's built-in server so they need no web framework.
+ * {@code /healthz}, {@code /readyz} and {@code /metrics} of every service, on the JDK's built-in server
+ * so they need no web framework. It listens on loopback unless told otherwise ({@code SLUICE_ADMIN_BIND}):
+ * metrics name every project and readiness tells whether Kafka is up, nothing a stranger should read.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -23,15 +24,26 @@ public final class AdminServer implements AutoCloseable {
         this.server = server;
     }
 
+    /** The address admin servers listen on unless configured: this host only. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+
+    /** Listens on {@link #DEFAULT_BIND}. */
+    public static AdminServer start(int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {
+        return start(DEFAULT_BIND, port, alive, ready, metrics);
+    }
+
     /**
+     * @param bind the address to listen on ({@code 0.0.0.0} for every interface, e.g. in a container
+     *             that Prometheus scrapes over the network)
      * @param port 0 picks a free port
      * @param alive answers {@code /healthz}: false means the process should be restarted
      * @param ready answers {@code /readyz}: false means it is not doing its work right now
      * @param metrics the Prometheus text exposition
      */
-    public static AdminServer start(int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {
+    public static AdminServer start(String bind, int port, BooleanSupplier alive, BooleanSupplier ready,
+                                    Supplier<String> metrics) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
             server.createContext("/healthz", ex -> status(ex, alive.getAsBoolean(), "UP", "DOWN"));
             server.createContext("/readyz", ex -> status(ex, ready.getAsBoolean(), "READY", "NOT_READY"));
             server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
@@ -44,12 +56,17 @@ public final class AdminServer implements AutoCloseable {
             server.start();
             return new AdminServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open admin port " + port, e);
+            throw new UncheckedIOException("cannot open admin port " + bind + ":" + port, e);
         }
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The address it listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     private static void status(HttpExchange ex, boolean ok, String good, String bad) throws IOException {

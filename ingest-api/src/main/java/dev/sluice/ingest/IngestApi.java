@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.model.AdminServer;
 import dev.sluice.model.EventType;
 import dev.sluice.model.TopicCreator;
 import io.javalin.Javalin;
@@ -15,7 +16,12 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The ingest HTTP server: routes, admin endpoints and the Kafka side, started and stopped as one. */
+/**
+ * The ingest HTTP server and the Kafka side, started and stopped as one. The public port serves the
+ * Tracking API, the pixel and a bare liveness answer; readiness and metrics (every project id is a
+ * label) are on the admin server, which listens on loopback unless {@code SLUICE_ADMIN_BIND} says
+ * otherwise.
+ */
 public final class IngestApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
@@ -25,6 +31,7 @@ public final class IngestApi implements AutoCloseable {
     private final IngestPublisher publisher;
     private final KafkaReadiness readiness;
     private final Javalin app;
+    private AdminServer admin;
 
     private IngestApi(IngestConfig config) {
         this.config = config;
@@ -39,8 +46,8 @@ public final class IngestApi implements AutoCloseable {
             c.startup.showJavalinBanner = false;
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.router.ignoreTrailingSlashes = true; // analytics-java posts to /v1/import/
-            c.routes.before(Cors::addHeaders);
-            c.routes.options("/*", Cors::preflight);
+            c.routes.before("/v1/*", Cors::addHeaders); // the Tracking API only: nothing else is for browsers
+            c.routes.options("/v1/*", Cors::preflight);
             for (EventType type : EventType.values()) {
                 String full = "/v1/" + type.wireName();
                 String initial = "/v1/" + type.wireName().charAt(0);
@@ -51,14 +58,8 @@ public final class IngestApi implements AutoCloseable {
                 c.routes.post(batch, ctx -> tracking.post(ctx, Optional.empty(), batch));
             }
             c.routes.get("/v1/pixel/{type}", tracking::pixel);
+            c.routes.post("/v1/m", tracking::telemetry);
             c.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
-            c.routes.get("/readyz", ctx -> {
-                boolean ready = readiness.isReady();
-                ctx.status(ready ? 200 : 503).contentType("application/json")
-                        .result(ready ? "{\"status\":\"READY\"}" : "{\"status\":\"KAFKA_UNREACHABLE\"}");
-            });
-            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()));
             c.routes.error(404, ctx -> JsonResponses.error(ctx, 404, "not_found",
                     "no such endpoint: " + ctx.method() + " " + ctx.path()));
             c.routes.exception(Exception.class, (e, ctx) -> {
@@ -78,15 +79,22 @@ public final class IngestApi implements AutoCloseable {
             LOG.warn("event=topic_creation_failed error=\"{}\"", e.getMessage());
         }
         IngestApi api = new IngestApi(config);
+        api.admin = AdminServer.start(config.adminBind(), config.adminPort(), () -> true, api.readiness::isReady,
+                api.registry::scrape);
         api.app.start(config.port());
-        LOG.info("event=ingest_api_started port={} kafka={} rawTopic={} projects={}", api.port(),
-                config.bootstrapServers(), config.topics().ingestRaw(), config.writeKeys().values().stream()
-                        .distinct().count());
+        LOG.info("event=ingest_api_started port={} admin={} kafka={} rawTopic={} projects={}", api.port(),
+                api.admin.address(), config.bootstrapServers(), config.topics().ingestRaw(),
+                config.writeKeys().values().stream().distinct().count());
         return api;
     }
 
     public int port() {
         return app.port();
+    }
+
+    /** The admin server's port: {@code /healthz}, {@code /readyz}, {@code /metrics}. */
+    public int adminPort() {
+        return admin.port();
     }
 
     public PrometheusMeterRegistry registry() {
@@ -96,6 +104,7 @@ public final class IngestApi implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        admin.close();
         publisher.close();
         readiness.close();
         LOG.info("event=ingest_api_stopped");

@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import dev.sluice.model.AdminServer;
 import dev.sluice.model.EnvReader;
 import dev.sluice.model.EnvReader.ConfigException;
 import dev.sluice.model.Topics;
@@ -12,13 +13,16 @@ import java.util.Map;
  * @param writeKeys writeKey → projectId
  * @param kafkaTimeout how long a request waits for Kafka's acknowledgement before answering 503
  * @param rateLimitPerSecond requests per second allowed per project (0: no limit)
+ * @param rateLimitFailedAuthPerAddress requests per second without a valid writeKey allowed per client
+ *                                      address before its unauthenticated requests are refused unread
+ * @param adminBind address of the admin server ({@code /readyz}, {@code /metrics}): loopback by default
  * @param topicPartitions partitions for topics created at start (0: broker default)
  * @param topicReplication replication factor for topics created at start (0: broker default)
  */
 public record IngestConfig(String bootstrapServers, Topics topics, int port, Map<String, String> writeKeys,
                            int maxEventBytes, int maxRequestBytes, int maxBatchEvents, Duration kafkaTimeout,
-                           double rateLimitPerSecond, int topicPartitions, int topicReplication,
-                           String compression) {
+                           double rateLimitPerSecond, double rateLimitFailedAuthPerAddress, int topicPartitions,
+                           int topicReplication, String compression, String adminBind, int adminPort) {
 
     public IngestConfig {
         writeKeys = Map.copyOf(writeKeys);
@@ -51,8 +55,11 @@ public record IngestConfig(String bootstrapServers, Topics topics, int port, Map
                 r.integer("SLUICE_MAX_BATCH_EVENTS", 2500, 1, 100_000),
                 r.duration("SLUICE_INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 r.decimal("SLUICE_RATE_LIMIT_PER_PROJECT", 0, 0),
+                r.decimal("SLUICE_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS", 10, 0),
                 r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
                 r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
-                r.string("SLUICE_INGEST_COMPRESSION", "lz4"));
+                r.string("SLUICE_INGEST_COMPRESSION", "lz4"),
+                r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND),
+                r.integer("SLUICE_ADMIN_PORT", 9100, 0, 65535));
     }
 }

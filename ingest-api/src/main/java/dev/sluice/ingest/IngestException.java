@@ -5,6 +5,7 @@ public final class IngestException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private long retryAfterSeconds;
 
     public IngestException(int status, String code, String message) {
         super(message);
@@ -22,5 +23,17 @@ public final class IngestException extends RuntimeException {
 
     public static IngestException badRequest(String code, String message) {
         return new IngestException(400, code, message);
+    }
+
+    /** A 429 whose response carries {@code Retry-After: waitSeconds}. */
+    public static IngestException rateLimited(long waitSeconds, String message) {
+        IngestException e = new IngestException(429, "rate_limited", message);
+        e.retryAfterSeconds = waitSeconds;
+        return e;
+    }
+
+    /** Seconds to wait before retrying, for a 429; 0 otherwise. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

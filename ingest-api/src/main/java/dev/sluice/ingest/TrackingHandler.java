@@ -28,21 +28,20 @@ public final class TrackingHandler {
     static final byte[] PIXEL_GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
     private final IngestConfig config;
-    private final WriteKeyResolver writeKeys;
+    private final RequestGate gate;
     private final BodyReader bodyReader;
     private final RequestParser parser;
     private final EventAdmission admission;
-    private final RateLimiter rateLimiter;
     private final IngestPublisher publisher;
     private final IngestMetrics metrics;
 
     public TrackingHandler(IngestConfig config, IngestPublisher publisher, IngestMetrics metrics) {
         this.config = config;
-        this.writeKeys = new WriteKeyResolver(config.writeKeys());
+        this.gate = new RequestGate(new WriteKeyResolver(config.writeKeys()), config.rateLimitPerSecond(),
+                config.rateLimitFailedAuthPerAddress());
         this.bodyReader = new BodyReader(config.maxRequestBytes());
         this.parser = new RequestParser(config.maxEventBytes(), config.maxBatchEvents());
         this.admission = new EventAdmission(config.maxEventBytes());
-        this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
         this.publisher = publisher;
         this.metrics = metrics;
     }
@@ -52,10 +51,11 @@ public final class TrackingHandler {
         long start = System.nanoTime();
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, so the router sees the same
         try {
+            Optional<String> project = gate.beforeBody(ctx.header("Authorization"), ctx.ip(), start);
             byte[] body = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"));
             ParsedRequest request = singleType.isPresent()
                     ? parser.parseSingle(body, singleType.get()) : parser.parseBatch(body);
-            ingest(ctx, request, body.length, receivedAt, route, start, false);
+            ingest(ctx, project, request, body.length, receivedAt, route, start, false);
         } catch (IngestException e) {
             respondError(ctx, e, route, start);
         }
@@ -82,22 +82,16 @@ public final class TrackingHandler {
             } catch (IllegalArgumentException e) {
                 throw IngestException.badRequest("invalid_data", "data must be base64-encoded JSON");
             }
-            ingest(ctx, parser.parseSingle(json, type.get()), json.length, receivedAt, route, start, true);
+            Optional<String> project = gate.beforeBody(ctx.header("Authorization"), ctx.ip(), start);
+            ingest(ctx, project, parser.parseSingle(json, type.get()), json.length, receivedAt, route, start, true);
         } catch (IngestException e) {
             respondError(ctx, e, route, start);
         }
     }
 
-    private void ingest(Context ctx, ParsedRequest request, int bodyBytes, Instant receivedAt, String route,
-                        long start, boolean pixel) {
-        String project = writeKeys.resolve(ctx.header("Authorization"), request.bodyWriteKey());
-        long wait = rateLimiter.acquire(project, start);
-        if (wait > 0) {
-            ctx.header("Retry-After", Long.toString(wait));
-            ctx.header("X-RateLimit-Reset", Long.toString(wait));
-            throw new IngestException(429, "rate_limited", "too many requests for this project; retry in "
-                    + wait + " s");
-        }
+    private void ingest(Context ctx, Optional<String> authenticated, ParsedRequest request, int bodyBytes,
+                        Instant receivedAt, String route, long start, boolean pixel) {
+        String project = gate.afterBody(authenticated, request.bodyWriteKey(), ctx.ip(), start);
         EventAdmission.Decision decision = admission.decide(request, bodyBytes, receivedAt);
         List<IncomingEvent> valid = decision.valid();
         List<RejectedEvent> rejected = decision.rejected();
@@ -133,7 +127,18 @@ public final class TrackingHandler {
         }));
     }
 
+    /** {@code POST /v1/m}: analytics.js's own telemetry. Counted and answered, never stored or read. */
+    public void telemetry(Context ctx) {
+        long start = System.nanoTime();
+        JsonResponses.success(ctx);
+        metrics.request("/v1/m", 200, start);
+    }
+
     private void respondError(Context ctx, IngestException e, String route, long start) {
+        if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            ctx.header("X-RateLimit-Reset", Long.toString(e.retryAfterSeconds()));
+        }
         JsonResponses.error(ctx, e.status(), e.code(), e.getMessage());
         metrics.request(route, e.status(), start);
     }

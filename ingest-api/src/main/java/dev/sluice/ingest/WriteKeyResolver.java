@@ -25,13 +25,22 @@ public final class WriteKeyResolver {
     public String resolve(String authorizationHeader, String bodyWriteKey) {
         String key = fromBasic(authorizationHeader)
                 .or(() -> bodyWriteKey == null || bodyWriteKey.isEmpty() ? Optional.empty() : Optional.of(bodyWriteKey))
-                .orElseThrow(() -> new IngestException(401, "missing_write_key",
-                        "no writeKey: send HTTP Basic auth with the writeKey as user name, or a writeKey field"));
-        String project = projectsByWriteKey.get(key);
-        if (project == null) {
-            throw new IngestException(401, "invalid_write_key", "unknown writeKey");
-        }
-        return project;
+                .orElseThrow(WriteKeyResolver::missing);
+        return project(key).orElseThrow(WriteKeyResolver::unknown);
+    }
+
+    /** The project of a writeKey, if it is one. */
+    public Optional<String> project(String writeKey) {
+        return Optional.ofNullable(projectsByWriteKey.get(writeKey));
+    }
+
+    static IngestException missing() {
+        return new IngestException(401, "missing_write_key",
+                "no writeKey: send HTTP Basic auth with the writeKey as user name, or a writeKey field");
+    }
+
+    static IngestException unknown() {
+        return new IngestException(401, "invalid_write_key", "unknown writeKey");
     }
 
     static Optional<String> fromBasic(String header) {

@@ -377,8 +377,8 @@ class IngestApiTest {
         f.post("/v1/track", "{\"userId\":\"u\"}", "Authorization", basic(KEY_A));
 
         assertThat(f.get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(f.get("/readyz").statusCode()).isEqualTo(200);
-        String metrics = f.get("/metrics").body();
+        assertThat(f.admin("/readyz").statusCode()).isEqualTo(200);
+        String metrics = f.admin("/metrics").body();
         assertThat(metrics).contains(
                 "sluice_ingest_events_total{outcome=\"accepted\",project=\"project-a\",type=\"track\"} 1.0",
                 "sluice_ingest_events_total{outcome=\"rejected\",project=\"project-a\",type=\"track\"} 1.0",

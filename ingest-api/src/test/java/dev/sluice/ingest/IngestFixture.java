@@ -42,6 +42,7 @@ final class IngestFixture implements AutoCloseable {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "SLUICE_TOPIC_PREFIX", topics.prefix(),
                 "SLUICE_INGEST_PORT", "0",
+                "SLUICE_ADMIN_PORT", "0",
                 "SLUICE_WRITE_KEYS", KEY_A + "=project-a," + KEY_B + "=project-b",
                 "SLUICE_TOPIC_PARTITIONS", "1"));
         env.putAll(extraEnv);
@@ -67,6 +68,12 @@ final class IngestFixture implements AutoCloseable {
             b.headers(headers);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET on the admin server ({@code /healthz}, {@code /readyz}, {@code /metrics}). */
+    HttpResponse<String> admin(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.adminPort() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws Exception {

@@ -38,7 +38,7 @@ class KafkaUnavailableTest {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(json(r.body()).get("code").asText()).isEqualTo("kafka_unavailable");
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
-            assertThat(f.get("/readyz").statusCode()).isEqualTo(503);
+            assertThat(f.admin("/readyz").statusCode()).isEqualTo(503);
         } finally {
             broker.close();
             SharedKafka.deleteRecursively(dir);
@@ -57,7 +57,7 @@ class KafkaUnavailableTest {
                     "Authorization", basic(KEY_A));
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(json(r.body()).get("success").asBoolean()).isFalse();
-            assertThat(f.get("/readyz").statusCode()).isEqualTo(503);
+            assertThat(f.admin("/readyz").statusCode()).isEqualTo(503);
             assertThat(f.get("/healthz").statusCode()).isEqualTo(200);
         }
     }

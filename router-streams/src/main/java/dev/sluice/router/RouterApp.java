@@ -60,7 +60,7 @@ public final class RouterApp implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.start();
-        AdminServer admin = AdminServer.start(config.adminPort(),
+        AdminServer admin = AdminServer.start(config.adminBind(), config.adminPort(),
                 () -> streams.state() != KafkaStreams.State.ERROR
                         && streams.state() != KafkaStreams.State.PENDING_ERROR
                         && !failingRepeatedly(failures),

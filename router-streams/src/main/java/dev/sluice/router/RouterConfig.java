@@ -1,5 +1,6 @@
 package dev.sluice.router;
 
+import dev.sluice.model.AdminServer;
 import dev.sluice.model.EnvReader;
 import dev.sluice.model.EnvReader.ConfigException;
 import dev.sluice.model.Topics;
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param dedupWindow how long a (projectId, messageId) is remembered; zero turns deduplication off
  * @param topicPartitions partitions for topics created at start (0: broker default)
  * @param topicReplication replication of created and internal topics (0: broker default)
+ * @param adminBind address of the admin server: loopback unless configured
  * @param maxEventBytes an event larger than this with the envelope merged in (Sluice's own fields
  *                      aside) is rejected, not routed; ingest-api refuses such events already, so this
  *                      guards records other producers wrote
@@ -22,7 +24,7 @@ import java.util.Map;
 public record RouterConfig(String bootstrapServers, Topics topics, int adminPort, Duration dedupWindow,
                            String applicationId, Path stateDir, int threads, Duration commitInterval,
                            Duration sessionTimeout, int topicPartitions, int topicReplication,
-                           int maxEventBytes) {
+                           int maxEventBytes, String adminBind) {
 
     public RouterConfig {
         if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
@@ -49,7 +51,8 @@ public record RouterConfig(String bootstrapServers, Topics topics, int adminPort
                 r.duration("SLUICE_ROUTER_SESSION_TIMEOUT", Duration.ofSeconds(45)),
                 r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
                 r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
-                r.integer("SLUICE_MAX_EVENT_BYTES", 32 * 1024, 1, 1_000_000));
+                r.integer("SLUICE_MAX_EVENT_BYTES", 32 * 1024, 1, 1_000_000),
+                r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND));
     }
 
     public boolean dedupEnabled() {
