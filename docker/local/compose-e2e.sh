@@ -37,6 +37,7 @@ services=(kafka kafka-init ingest-api router-streams sink-firehose sink-forwarde
 app_services=(ingest-api router-streams sink-firehose sink-forwarder)
 
 work=$(mktemp -d)
+"$engine" volume ls -q > "$work/volumes.before" 2>/dev/null || true
 dc() { docker-compose -p "$project" -f docker-compose.yml --profile firehose --profile forwarder "$@"; }
 cleanup() {
   local rc=$?
@@ -46,6 +47,8 @@ cleanup() {
     dc logs --no-color --tail=300 kafka 2>/dev/null | grep -E ' (WARN|ERROR) ' | tail -15 || true
   fi
   dc down -v >/dev/null 2>&1 || true
+  # and the anonymous volumes of the images' VOLUMEs, which compose 1.29's `down -v` leaves on podman
+  "$engine" volume ls -q 2>/dev/null | grep -vxFf "$work/volumes.before" | xargs -r "$engine" volume rm >/dev/null 2>&1 || true
   if [ -n "${dest_pid:-}" ]; then kill "$dest_pid" 2>/dev/null || true; wait "$dest_pid" 2>/dev/null || true; fi
   rm -rf "$work"
   exit "$rc"
@@ -70,7 +73,7 @@ say "destinations: Firehose and Segment stand-ins at $dest"
 send() {  # tag -> appends "<type> <messageId>" lines to $work/sent.<tag>
   NODE_PATH=$work/node_modules node "$here/segment-sdk/send-events.js" "$ingest" dev-write-key "$1" > "$work/sent.$1" \
     || fail "the Segment SDK could not deliver batch $1 to ingest-api"
-  say "Segment SDK sent batch $1: $(awk '{print $2}' "$work/sent.$1" | tr '\n' ' ')"
+  say "Segment SDK sent batch $1: $(wc -l < "$work/sent.$1") events, accepted by ingest-api ($(head -1 "$work/sent.$1"), ...)"
 }
 
 wait_for() {  # seconds, description, command...
