@@ -24,10 +24,35 @@ started=$SECONDS
 say() { printf 'compose-e2e [%3ds]: %s\n' "$((SECONDS - started))" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'; }
+# host ports: free ones below the ephemeral range, which the stack holds for minutes across down/up
+# (a port from bind(0) may be handed to another program's bind(0) or outgoing connection meanwhile)
+free_ports() {  # n -> n distinct ports free now
+  python3 - "$1" <<'PY'
+import random, socket, sys
+try:
+    ephemeral_low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    ephemeral_low = 32768
+chosen = []
+while len(chosen) < int(sys.argv[1]):
+    port = random.randint(20000, min(ephemeral_low, 32768) - 1)
+    if port in chosen or port in (29092, 3000, 8080, 9090, 9092):
+        continue
+    with socket.socket() as s:
+        try:
+            s.bind(("", port))
+        except OSError:
+            continue
+    chosen.append(port)
+print(" ".join(map(str, chosen)))
+PY
+}
+read -r -a ports <<< "$(free_ports 6)"
+i=0
 for var in SLUICE_KAFKA_HOST_PORT SLUICE_INGEST_HOST_PORT SLUICE_ROUTER_HOST_PORT SLUICE_FIREHOSE_HOST_PORT \
            SLUICE_FORWARDER_HOST_PORT SLUICE_PROMETHEUS_HOST_PORT; do
-  [ -n "${!var:-}" ] || export "$var=$(free_port)"
+  [ -n "${!var:-}" ] || export "$var=${ports[$i]}"
+  i=$((i + 1))
 done
 ingest=http://localhost:$SLUICE_INGEST_HOST_PORT
 kafka=localhost:$SLUICE_KAFKA_HOST_PORT
