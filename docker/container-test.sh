@@ -1,24 +1,19 @@
 #!/usr/bin/env bash
-# Container check without a Docker engine: validates docker-compose.yml, builds every service image
-# with podman on a local JRE base, runs ingest-api, router-streams and both sinks as containers (host
-# network) against an embedded broker, sends events through the ingest-api container and finds them
-# routed in the typed topics. Skips, saying why, where podman cannot run containers.
-# Needs the jars: run after `./mvnw verify` (or `./mvnw -DskipTests package`).
+# The container check of .ci/run (needs the jars: run after `./mvnw verify` or `./mvnw -DskipTests package`):
+#   1. docker-compose.yml is valid, and names the pom's Kafka version (the project's one Kafka version);
+#   2. starts a Docker API engine: rootful podman (see ../shared/design/CONTAINERS.md for why podman) with its
+#      API on /run/podman/podman.sock, plus the health-check loop podman needs without systemd;
+#   3. builds the images no registry here serves: the JRE base, apache/kafka:<pom version> and prom/prometheus
+#      stand-ins (docker/local/), and the all-in-one image;
+#   4. runs the project's docker-compose.yml end to end (docker/local/compose-e2e.sh);
+#   5. runs ingest-api's and router-streams' tests (and the modules they build on) on Testcontainers' Kafka.
+# Skips steps 2-5, saying why, only where no engine can run. DOCKER_HOST is set only inside this script.
+# env: SKIP_TESTCONTAINERS=1 skips step 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-say() { printf 'container-test: %s\n' "$*"; }
+started=$SECONDS
+say() { printf 'container-test [%3ds]: %s\n' "$((SECONDS - started))" "$*"; }
 skip() { say "SKIPPED: $*"; exit 0; }
-
-need() {  # installs Debian packages when missing and we may (CI machines start bare)
-  local missing=()
-  for cmd in "$@"; do command -v "${cmd%%:*}" >/dev/null 2>&1 || missing+=("${cmd#*:}"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing ${missing[*]}"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 || true
-  fi
-}
 
 for jar in ingest-api/target/sluice-ingest-api.jar router-streams/target/sluice-router-streams.jar \
            sink-firehose/target/sluice-sink-firehose.jar sink-forwarder/target/sluice-sink-forwarder.jar \
@@ -26,97 +21,104 @@ for jar in ingest-api/target/sluice-ingest-api.jar router-streams/target/sluice-
   [ -f "$jar" ] || { say "missing $jar: build first (./mvnw -DskipTests package)"; exit 1; }
 done
 
-# 1. the compose file is valid
-need docker-compose:docker-compose
-if command -v docker-compose >/dev/null; then
-  docker-compose -f docker-compose.yml config -q
-  docker-compose -f docker-compose.yml --profile firehose --profile forwarder config -q
-  say "docker-compose.yml is valid"
-else
-  say "docker-compose not available: compose file not validated"
-fi
+apt_install() {  # installs Debian packages when we may (CI machines start bare); quiet unless it fails
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 0
+  say "installing $*"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } > /tmp/container-test-apt.log 2>&1 \
+    || say "could not install $* (see /tmp/container-test-apt.log)"
+}
 
-# 2. images build and run here (podman with runc, as root: the only container runtime this machine has)
-need podman:podman runc:runc kcat:kcat curl:curl
-command -v podman >/dev/null || skip "podman is not installed and cannot be installed here"
-[ "$(id -u)" = 0 ] || skip "podman here needs root"
-engine=(podman --runtime runc)
-# no systemd here to schedule health checks: the test runs the image's HEALTHCHECK itself
-run_opts=(--network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --health-interval=disable)
-CONTAINER_ENGINE=podman bash docker/build-local-base.sh >/dev/null 2>&1 || skip "cannot build the local JRE base image"
-"${engine[@]}" run --rm "${run_opts[@]}" localhost/sluice-base:local java -version >/dev/null 2>&1 \
-  || skip "podman cannot run containers on this machine"
+# 1. compose file valid; one Kafka version
+# --no-install-recommends: docker-compose recommends docker.io, whose install may start a dockerd on
+# /var/run/docker.sock, which would switch every other build's tests on this machine to Testcontainers
+command -v docker-compose >/dev/null || apt_install --no-install-recommends docker-compose
+command -v docker-compose >/dev/null || { say "docker-compose is missing and cannot be installed"; exit 1; }
+docker-compose -f docker-compose.yml config -q
+docker-compose -f docker-compose.yml --profile firehose --profile forwarder config -q
+kafka_version=$(bash docker/local/kafka-version.sh)
+stray=$(grep -n 'apache/kafka:' docker-compose.yml | grep -v "apache/kafka:$kafka_version\$" || true)
+[ -z "$stray" ] || { say "docker-compose.yml names another Kafka than the pom's $kafka_version: $stray"; exit 1; }
+say "docker-compose.yml is valid and runs apache/kafka:$kafka_version, the pom's Kafka"
 
-for m in ingest-api router-streams sink-firehose sink-forwarder all-in-one; do
-  "${engine[@]}" build --format docker -q --build-arg BASE_IMAGE=localhost/sluice-base:local \
-    -t "localhost/sluice/$m:test" "$m" >/dev/null
-  say "built image sluice/$m"
+# 2. the engine
+need=()
+for cmd in podman:podman runc:runc netavark:netavark aardvark-dns:aardvark-dns iptables:iptables kcat:kcat curl:curl; do
+  command -v "${cmd%%:*}" >/dev/null 2>&1 || [ -x "/usr/lib/podman/${cmd%%:*}" ] || need+=("${cmd#*:}")
 done
+[ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
+command -v podman >/dev/null || skip "podman is not installed and cannot be installed here"
+[ "$(id -u)" = 0 ] || skip "podman here needs root (rootless podman needs user namespaces this machine lacks)"
+for cmd in kcat curl node npm python3; do command -v "$cmd" >/dev/null || skip "$cmd is missing"; done
 
-work=$(mktemp -d)
-names=(sluice-ct-ingest sluice-ct-router sluice-ct-firehose sluice-ct-forwarder)
+sock=/run/podman/podman.sock
+if curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then
+  skip "something already serves $sock (another run?); not sharing it"
+fi
+# runc (crun fails here), no systemd, ulimits under root's hard limits (podman's defaults exceed them and
+# root lacks CAP_SYS_RESOURCE: "error setting rlimit"); an existing containers.conf is left alone
+if [ ! -f /etc/containers/containers.conf ]; then
+  cap() { if [ "$1" = unlimited ] || [ "$1" -gt 16384 ]; then echo 16384; else echo "$1"; fi; }
+  nofile=$(cap "$(ulimit -Hn)") nproc=$(cap "$(ulimit -Hu)")
+  mkdir -p /etc/containers
+  cat > /etc/containers/containers.conf <<CONF
+[containers]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+fi
+mkdir -p /run/podman
+podman system service --time=0 "unix://$sock" > /tmp/container-test-podman.log 2>&1 &
+svc=$!
+bash docker/local/health-pump.sh &
+pump=$!
 cleanup() {
   local rc=$?
-  "${engine[@]}" rm -f "${names[@]}" >/dev/null 2>&1 || true
-  if [ -n "${broker_pid:-}" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
+  kill "$pump" "$svc" 2>/dev/null || true
+  wait "$pump" "$svc" 2>/dev/null || true
+  rm -f "$sock"
   exit "$rc"
 }
 trap cleanup EXIT
+for _ in $(seq 30); do curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && break; sleep 1; done
+curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 || skip "podman's API service did not start"
+export DOCKER_HOST=unix://$sock
+say "podman $(podman version --format '{{.Server.Version}}') serves the Docker API on $sock"
 
-kport=29092
-SLUICE_KAFKA_PORT=$kport SLUICE_DATA_DIR="$work/kafka" java -cp all-in-one/target/sluice-all-in-one.jar \
-  dev.sluice.embeddedkafka.Main >"$work/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 60); do grep -q "listening" "$work/broker.log" && break; sleep 1; done
-grep -q "listening" "$work/broker.log" || { cat "$work/broker.log"; say "broker did not start"; exit 1; }
+# 3. images
+CONTAINER_ENGINE=podman bash docker/build-local-base.sh >/dev/null 2>&1 || skip "cannot build the local JRE base image"
+podman run --rm localhost/sluice-base:local java -version >/dev/null 2>&1 || skip "podman cannot run containers on this machine"
+MVN=$PWD/mvnw bash docker/local/kafka-image/build-kafka-image.sh "docker.io/apache/kafka:$kafka_version" >/dev/null
+prom_image=$(sed -n 's/^ *image: *\(prom\/prometheus:[^ ]*\) *$/\1/p' docker-compose.yml | head -1)
+bash docker/local/build-prometheus-image.sh "docker.io/$prom_image" >/dev/null
+podman build --format docker -q --build-arg BASE_IMAGE=localhost/sluice-base:local -t localhost/sluice/all-in-one:test \
+  all-in-one >/dev/null
+say "built the JRE base, apache/kafka:$kafka_version and $prom_image stand-ins, and the all-in-one image"
 
-common=(-e KAFKA_BOOTSTRAP_SERVERS=localhost:$kport -e SLUICE_TOPIC_PARTITIONS=1)
-# podman complains on every run that there is no systemd to schedule health checks; keep other errors
-prun() { "${engine[@]}" run "$@" 2> >(grep -v 'systemd connection' >&2); }
-prun -d --name sluice-ct-ingest "${run_opts[@]}" "${common[@]}" -e SLUICE_INGEST_PORT=28080 \
-  -e SLUICE_WRITE_KEYS=ct-key=ct-project localhost/sluice/ingest-api:test >/dev/null
-prun -d --name sluice-ct-router "${run_opts[@]}" "${common[@]}" -e SLUICE_ADMIN_PORT=29101 \
-  localhost/sluice/router-streams:test >/dev/null
-prun -d --name sluice-ct-firehose "${run_opts[@]}" "${common[@]}" -e SLUICE_ADMIN_PORT=29102 \
-  -e SLUICE_FIREHOSE_DEFAULT_STREAM=ct-stream -e SLUICE_FIREHOSE_ENDPOINT=http://127.0.0.1:9 \
-  -e AWS_REGION=us-east-1 -e AWS_ACCESS_KEY_ID=ct -e AWS_SECRET_ACCESS_KEY=ct localhost/sluice/sink-firehose:test >/dev/null
-prun -d --name sluice-ct-forwarder "${run_opts[@]}" "${common[@]}" -e SLUICE_ADMIN_PORT=29103 \
-  -e SLUICE_FORWARD_URL=http://127.0.0.1:9/v1/batch -e SLUICE_FORWARD_WRITE_KEYS=ct-project=ct-dest \
-  localhost/sluice/sink-forwarder:test >/dev/null
+# 4. compose
+SLUICE_BASE_IMAGE=localhost/sluice-base:local ENGINE=podman bash docker/local/compose-e2e.sh
+say "compose check passed"
 
-wait_ok() {  # url, what
-  for _ in $(seq 90); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
-  say "$2 never answered $1"; for n in "${names[@]}"; do echo "--- $n"; "${engine[@]}" logs "$n" 2>&1 | tail -20; done
-  exit 1
-}
-wait_ok http://localhost:28080/readyz "ingest-api container"
-wait_ok http://localhost:29101/readyz "router-streams container"
-wait_ok http://localhost:29102/healthz "sink-firehose container"
-wait_ok http://localhost:29103/healthz "sink-forwarder container"
-say "all four service containers are up"
-
-batch='{"batch":['
-for t in track identify page screen group alias; do
-  batch+="{\"type\":\"$t\",\"userId\":\"u\",\"event\":\"E\",\"groupId\":\"g\",\"previousId\":\"p\",\"messageId\":\"ct-$t\"},"
-done
-batch="${batch%,}]}"
-code=$(curl -s -o "$work/resp" -w '%{http_code}' -u ct-key: -d "$batch" http://localhost:28080/v1/batch)
-[ "$code" = 200 ] || { say "ingest-api answered $code: $(cat "$work/resp")"; exit 1; }
-
-for t in track identify page screen group alias; do
-  found=""
-  for _ in $(seq 60); do
-    if kcat -b localhost:$kport -C -t "sluice.events.$t" -o beginning -e -q -X isolation.level=read_committed \
-        2>/dev/null | grep -q "\"messageId\":\"ct-$t\""; then found=yes; break; fi
-    sleep 1
+# 5. Testcontainers: Ryuk needs a registry (SharedKafka's shutdown hook removes the containers instead);
+# /.dockerenv here makes Testcontainers look for a bridge gateway instead of localhost
+if [ -z "${SKIP_TESTCONTAINERS:-}" ]; then
+  log=/tmp/container-test-testcontainers.log
+  TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost \
+    ./mvnw -B -pl ingest-api,router-streams -am verify -Dsluice.test.kafka=testcontainers 2>&1 | tee "$log" \
+    | grep -E 'Tests run:|BUILD|ERROR|Container apache/kafka' || true
+  grep -q 'BUILD SUCCESS' "$log" || { say "tests on Testcontainers failed (full output: $log)"; exit 1; }
+  # proof the tests ran on containers: a broker container started in the test JVM of each of the two modules
+  on_containers=$(awk -v image="apache/kafka:$kafka_version" '
+    / Building [a-z-]+ / { for (i = 1; i <= NF; i++) if ($i == "Building") module = $(i + 1) }
+    index($0, "Container " image " started") { print module }' "$log" | sort -u | tr '\n' ' ')
+  for m in ingest-api router-streams; do
+    case " $on_containers" in *" $m "*) ;; *) say "no Kafka container started for $m's tests (see $log)"; exit 1 ;; esac
   done
-  [ -n "$found" ] || { say "event ct-$t not found in sluice.events.$t"; "${engine[@]}" logs sluice-ct-router | tail -30; exit 1; }
-done
-say "events sent to the ingest-api container were routed by the router container into all six typed topics"
-
-"${engine[@]}" healthcheck run sluice-ct-ingest >/dev/null && say "image HEALTHCHECK passes" \
-  || { say "the image HEALTHCHECK failed"; exit 1; }
-user=$("${engine[@]}" inspect --format '{{.Config.User}}' sluice-ct-ingest)
-[ "$user" = "10001:10001" ] || { say "container runs as '$user', not the non-root 10001"; exit 1; }
+  say "tests pass on Testcontainers' apache/kafka:$kafka_version, a broker container each for: $on_containers"
+fi
+leftover=$(podman ps -aq --filter ancestor="docker.io/apache/kafka:$kafka_version")
+[ -z "$leftover" ] || { say "Kafka containers left behind: $leftover"; podman rm -f $leftover >/dev/null; exit 1; }
 say "PASSED"

@@ -1,12 +1,17 @@
 package dev.sluice.embeddedkafka;
 
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /** Testcontainers' Kafka ({@code apache/kafka}); kept apart so classes without Testcontainers never load it. */
 final class ContainerKafka {
 
-    static final String IMAGE = "apache/kafka:4.1.0";
+    /**
+     * The broker image of the Kafka version the tests run their clients on: the kafka-clients jar on the
+     * class path is the pom's {@code kafka.version}, so the pom stays the one place that names it.
+     */
+    static final String IMAGE = "apache/kafka:" + AppInfoParser.getVersion();
 
     private ContainerKafka() {
     }

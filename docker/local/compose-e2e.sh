@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The project's docker-compose.yml, unchanged, end to end on a Docker API engine (docker/container-test.sh
+# starts one with podman; plain Docker works too). From the repository root, after `./mvnw -DskipTests package`,
+# with the engine's apache/kafka and prom/prometheus images at hand (pulled, or built by docker/local/*):
+#   DOCKER_HOST=unix:///run/podman/podman.sock bash docker/local/compose-e2e.sh
+# Checks, through the composed stack with both sink profiles (no grafana: no image of it here):
+#   1. events from the real Segment SDK (@segment/analytics-node) into the ingest-api container reach all six
+#      typed topics and both destinations (local Firehose and Segment stand-ins, destinations.py);
+#      every service's HEALTHCHECK passes, it runs as 10001, Prometheus has every target up, and the
+#      broker's data is on the kafka-data volume;
+#   2. with the sinks stopped, more events; `up -d --force-recreate kafka`, then `restart` of every service:
+#      all events still in the topics, the held-back ones delivered once the sinks resume;
+#   3. `down` (volumes kept) then `up`: all events still in the topics; new ones still flow through.
+# env: PROJECT (sluicee2e), ENGINE (podman; the CLI for inspect), SLUICE_BASE_IMAGE, SLUICE_*_HOST_PORT
+#      (default: free ports picked here, so a shared machine's 8080 etc. do not matter).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+here=docker/local
+export COMPOSE_DOCKER_CLI_BUILD=${COMPOSE_DOCKER_CLI_BUILD:-0}   # builds through the engine's API, no docker CLI needed
+project=${PROJECT:-sluicee2e}
+engine=${ENGINE:-podman}
+started=$SECONDS
+say() { printf 'compose-e2e [%3ds]: %s\n' "$((SECONDS - started))" "$*"; }
+fail() { say "FAILED: $*"; exit 1; }
+
+# host ports: free ones below the ephemeral range, which the stack holds for minutes across down/up
+# (a port from bind(0) may be handed to another program's bind(0) or outgoing connection meanwhile)
+free_ports() {  # n -> n distinct ports free now
+  python3 - "$1" <<'PY'
+import random, socket, sys
+try:
+    ephemeral_low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    ephemeral_low = 32768
+chosen = []
+while len(chosen) < int(sys.argv[1]):
+    port = random.randint(20000, min(ephemeral_low, 32768) - 1)
+    if port in chosen or port in (29092, 3000, 8080, 9090, 9092):
+        continue
+    with socket.socket() as s:
+        try:
+            s.bind(("", port))
+        except OSError:
+            continue
+    chosen.append(port)
+print(" ".join(map(str, chosen)))
+PY
+}
+read -r -a ports <<< "$(free_ports 6)"
+i=0
+for var in SLUICE_KAFKA_HOST_PORT SLUICE_INGEST_HOST_PORT SLUICE_ROUTER_HOST_PORT SLUICE_FIREHOSE_HOST_PORT \
+           SLUICE_FORWARDER_HOST_PORT SLUICE_PROMETHEUS_HOST_PORT; do
+  [ -n "${!var:-}" ] || export "$var=${ports[$i]}"
+  i=$((i + 1))
+done
+ingest=http://localhost:$SLUICE_INGEST_HOST_PORT
+kafka=localhost:$SLUICE_KAFKA_HOST_PORT
+prometheus=http://localhost:$SLUICE_PROMETHEUS_HOST_PORT
+types=(track identify page screen group alias)
+services=(kafka kafka-init ingest-api router-streams sink-firehose sink-forwarder prometheus)
+app_services=(ingest-api router-streams sink-firehose sink-forwarder)
+
+work=$(mktemp -d)
+"$engine" volume ls -q > "$work/volumes.before" 2>/dev/null || true
+dc() { docker-compose -p "$project" -f docker-compose.yml --profile firehose --profile forwarder "$@"; }
+cleanup() {
+  local rc=$?
+  if [ "$rc" != 0 ]; then
+    dc ps 2>/dev/null || true
+    dc logs --no-color --tail=25 "${app_services[@]}" 2>/dev/null || true
+    dc logs --no-color --tail=300 kafka 2>/dev/null | grep -E ' (WARN|ERROR) ' | tail -15 || true
+  fi
+  dc down -v >/dev/null 2>&1 || true
+  # and the anonymous volumes of the images' VOLUMEs, which compose 1.29's `down -v` leaves on podman
+  "$engine" volume ls -q 2>/dev/null | grep -vxFf "$work/volumes.before" | xargs -r "$engine" volume rm >/dev/null 2>&1 || true
+  if [ -n "${dest_pid:-}" ]; then kill "$dest_pid" 2>/dev/null || true; wait "$dest_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+# the destinations' stand-ins run on this host; the sink containers reach them through the host's address
+python3 "$here/destinations.py" "$work/dest.port" &
+dest_pid=$!
+for _ in $(seq 50); do [ -s "$work/dest.port" ] && break; sleep 0.1; done
+[ -s "$work/dest.port" ] || fail "destination stand-ins did not start"
+host_ip=$(hostname -I | awk '{print $1}')
+dest=http://$host_ip:$(cat "$work/dest.port")
+export SLUICE_FIREHOSE_DEFAULT_STREAM=ci-stream SLUICE_FIREHOSE_ENDPOINT=$dest \
+  AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=ci-access-key AWS_SECRET_ACCESS_KEY=ci-secret \
+  SLUICE_FORWARD_URL=$dest/v1/batch SLUICE_FORWARD_WRITE_KEYS=dev=ci-destination-key
+say "destinations: Firehose and Segment stand-ins at $dest"
+
+# the real Segment SDK, from npm
+( cd "$work" && cp "$root/$here/segment-sdk/package.json" . && npm install --no-audit --no-fund --silent >/dev/null ) \
+  || fail "cannot install @segment/analytics-node from npm"
+send() {  # tag -> appends "<type> <messageId>" lines to $work/sent.<tag>
+  NODE_PATH=$work/node_modules node "$here/segment-sdk/send-events.js" "$ingest" dev-write-key "$1" > "$work/sent.$1" \
+    || fail "the Segment SDK could not deliver batch $1 to ingest-api"
+  say "Segment SDK sent batch $1: $(wc -l < "$work/sent.$1") events, accepted by ingest-api ($(head -1 "$work/sent.$1"), ...)"
+}
+
+wait_for() {  # seconds, description, command...
+  local limit=$1 what=$2; shift 2
+  local until=$((SECONDS + limit))
+  until "$@"; do [ $SECONDS -lt $until ] || fail "$what (waited ${limit}s)"; sleep 2; done
+}
+in_topics() {  # tags...: every event of those batches is in its typed topic (read_committed, from the start)
+  local t
+  for t in "${types[@]}"; do
+    kcat -b "$kafka" -C -t "sluice.events.$t" -o beginning -e -q -X isolation.level=read_committed \
+      2>/dev/null > "$work/topic.$t" || return 1
+  done
+  local tag type id
+  for tag in "$@"; do
+    while read -r type id; do grep -q "\"messageId\":\"$id\"" "$work/topic.$type" || return 1; done < "$work/sent.$tag"
+  done
+}
+delivered() {  # tags...: every event of those batches reached the Firehose stream and the Segment writeKey
+  curl -fsS "$dest/received" > "$work/received" || return 1
+  local tag
+  for tag in "$@"; do
+    python3 - "$work/received" "$work/sent.$tag" <<'PY' || return 1
+import json, sys
+got = json.load(open(sys.argv[1]))
+firehose = set(got["firehose"].get("ci-stream", []))
+segment = set(got["segment"].get("ci-destination-key", []))
+ids = [line.split()[1] for line in open(sys.argv[2]) if line.strip()]
+sys.exit(0 if all(i in firehose and i in segment for i in ids) else 1)
+PY
+  done
+}
+ready() { curl -fsS -o /dev/null "$ingest/readyz" 2>/dev/null; }
+healthy() {  # every service container's own HEALTHCHECK passes
+  local s id
+  for s in "${app_services[@]}"; do
+    id=$(dc ps -q "$s") && [ -n "$id" ] || return 1
+    [ "$("$engine" inspect --format '{{.State.Health.Status}}' "$id")" = healthy ] || return 1
+  done
+}
+targets_up() {  # the composed Prometheus scrapes all four services and each target is up
+  curl -fsS "$prometheus/api/v1/targets" 2>/dev/null | python3 -c '
+import json, sys
+targets = json.load(sys.stdin)["data"]["activeTargets"]
+jobs = sorted(t["labels"].get("service", "") for t in targets if t["health"] == "up")
+sys.exit(0 if jobs == ["ingest-api", "router-streams", "sink-firehose", "sink-forwarder"] else 1)'
+}
+quiet() {  # runs a compose command, showing its output only when it fails
+  dc "$@" > "$work/dc.log" 2>&1 || { cat "$work/dc.log"; fail "docker-compose $*"; }
+}
+stack_up() {
+  quiet up -d "$@" "${services[@]}"
+  wait_for 240 "ingest-api in the stack never became ready" ready
+}
+
+dc down -v >/dev/null 2>&1 || true   # leftovers of an interrupted run
+
+# 1. up, events through to both destinations
+say "compose up (project $project; kafka $kafka, ingest $ingest, prometheus $prometheus)"
+stack_up --build
+say "stack ready"
+send a
+wait_for 120 "batch a not in the typed topics" in_topics a
+say "batch a: in all six typed topics"
+wait_for 120 "batch a not delivered to both destinations" delivered a
+say "batch a: delivered to the Firehose stand-in (stream ci-stream) and the Segment stand-in (writeKey ci-destination-key)"
+wait_for 180 "a service's HEALTHCHECK does not pass" healthy
+for s in "${app_services[@]}"; do
+  user=$("$engine" inspect --format '{{.Config.User}}' "$(dc ps -q "$s")")
+  [ "$user" = 10001:10001 ] || fail "$s runs as '$user', not the non-root 10001"
+done
+say "every service's HEALTHCHECK passes; every service runs as 10001"
+wait_for 90 "Prometheus does not have all four targets up" targets_up
+say "Prometheus: all four targets up"
+volume=$("$engine" volume inspect --format '{{.Mountpoint}}' "${project}_kafka-data")
+[ -d "$volume/sluice.events.track-0" ] || fail "no topic data on the kafka-data volume ($volume): $(ls "$volume" | tr '\n' ' ')"
+say "broker data is on the kafka-data volume"
+
+# 2. recreate the broker, restart everything, while the sinks hold back batch b
+quiet stop sink-firehose sink-forwarder
+send b
+wait_for 120 "batch b not in the typed topics" in_topics b
+delivered b && fail "batch b reached a destination with the sinks stopped"
+say "batch b: in the topics, sinks stopped; recreating kafka"
+quiet up -d --force-recreate kafka
+wait_for 180 "after recreating kafka, batches a and b are not all in the topics" in_topics a b
+say "kafka recreated: batches a and b still in the topics; restarting every service"
+quiet restart
+wait_for 240 "ingest-api never became ready after the restart" ready
+wait_for 180 "after the restart, batch b was not delivered once the sinks resumed" delivered a b
+say "restart: batch b delivered to both destinations once the sinks resumed"
+send c
+wait_for 120 "batch c not through the restarted stack" delivered c
+wait_for 60 "batches a b c not all in the topics" in_topics a b c
+say "batch c: through the restarted stack"
+
+# 3. down without -v, then up: the data stays
+quiet down
+say "down (volumes kept); up again"
+stack_up
+wait_for 180 "after down/up, batches a b c are not all in the topics" in_topics a b c
+send d
+wait_for 180 "batch d not through the stack after down/up" delivered d
+wait_for 60 "batch d not in the topics" in_topics a b c d
+wait_for 90 "after down/up, Prometheus does not have all four targets up" targets_up
+say "down/up: batches a b c kept, batch d through to both destinations, all targets up"
+say "PASSED"
