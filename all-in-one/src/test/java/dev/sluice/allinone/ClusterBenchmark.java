@@ -43,31 +43,34 @@ public final class ClusterBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 16);
     private static final int PER_BATCH = 100;
     private static final int PROJECTS = 6;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     private static final List<String> BROKER_JVM = List.of("-Xmx1g");
 
-    private record Result(int nodes, double ingestEventsPerSecond, long non200, double routerEventsPerSecond,
-                          long routedEvents) {
+    private record Result(double ingestEventsPerSecond, long non200, double routerEventsPerSecond, long routedEvents) {
     }
 
     public static void main(String[] args) throws Exception {
         System.out.printf("%d cores; ingest: %d HTTP clients, POST /v1/batch x%d, %d s warm-up + %d s measured; "
                         + "router: everything ingest wrote, timed from RUNNING until its committed offsets reach the end%n",
                 Runtime.getRuntime().availableProcessors(), CLIENTS, PER_BATCH, WARMUP_SECONDS, SECONDS);
+        // alternate the two set-ups so that other load on the machine hits both alike
         List<Result> results = new ArrayList<>();
-        for (int nodes : new int[] {1, 3}) {
-            results.add(run(nodes));
+        for (int round = 0; round < ROUNDS; round++) {
+            results.add(run(1));
+            results.add(run(3));
         }
-        Result one = results.get(0);
-        Result three = results.get(1);
         System.out.println();
-        for (Result r : results) {
-            System.out.printf("%d broker(s), replication %d: ingest %,.0f events/s (non-200: %d), router %,.0f events/s "
-                            + "(%,d events)%n", r.nodes(), r.nodes() >= 3 ? 3 : 1, r.ingestEventsPerSecond(), r.non200(),
-                    r.routerEventsPerSecond(), r.routedEvents());
+        for (int i = 0; i < results.size(); i += 2) {
+            Result one = results.get(i);
+            Result three = results.get(i + 1);
+            System.out.printf("round %d: 1 broker: ingest %,.0f events/s (non-200: %d), router %,.0f events/s (%,d events)"
+                            + " | 3 brokers RF3: ingest %,.0f events/s (non-200: %d), router %,.0f events/s (%,d events)"
+                            + " | RF3/RF1: ingest %.0f %%, router %.0f %%%n", i / 2 + 1,
+                    one.ingestEventsPerSecond(), one.non200(), one.routerEventsPerSecond(), one.routedEvents(),
+                    three.ingestEventsPerSecond(), three.non200(), three.routerEventsPerSecond(), three.routedEvents(),
+                    100 * three.ingestEventsPerSecond() / one.ingestEventsPerSecond(),
+                    100 * three.routerEventsPerSecond() / one.routerEventsPerSecond());
         }
-        System.out.printf("3 brokers RF3 vs 1 broker: ingest %.0f %%, router %.0f %%%n",
-                100 * three.ingestEventsPerSecond() / one.ingestEventsPerSecond(),
-                100 * three.routerEventsPerSecond() / one.routerEventsPerSecond());
     }
 
     private static Result run(int nodes) throws Exception {
@@ -101,7 +104,7 @@ public final class ClusterBenchmark {
                 }
                 double routerRate = events / ((System.nanoTime() - t0) / 1e9);
                 System.out.printf("%d broker(s): router %,.0f events/s (%,d events)%n", nodes, routerRate, events);
-                return new Result(nodes, ingestRate, non200, routerRate, events);
+                return new Result(ingestRate, non200, routerRate, events);
             }
         } finally {
             SharedKafka.deleteRecursively(state);
