@@ -52,7 +52,7 @@ PIDS+=($!)
 for _ in $(seq 1 60); do grep -q '^FREE_PORTS=' "$WORK/standins.out" && break; sleep 0.5; done
 grep -q '^FREE_PORTS=' "$WORK/standins.out" || fail "the stand-ins did not start"
 eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|STATS_URL|FREE_PORTS)=' "$WORK/standins.out")"
-read -r KAFKA_PORT INGEST_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT <<<"$FREE_PORTS"
+read -r KAFKA_PORT INGEST_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT <<<"$FREE_PORTS"
 
 # all-in-one from the built jar, its own embedded broker
 env -u KAFKA_BOOTSTRAP_SERVERS \
@@ -78,8 +78,6 @@ done
 say "all-in-one is up (ingest :$INGEST_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT)"
 
 # the compose scrape config, pointed at this machine's ports and scraping every 2 s
-PROM_PORT=$(( (RANDOM % 20000) + 30000 ))
-while ss -ltn | grep -q ":$PROM_PORT "; do PROM_PORT=$(( (RANDOM % 20000) + 30000 )); done
 sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_PORT\"/" \
     -e "s/\"router-streams:[0-9]*\"/\"127.0.0.1:$ROUTER_PORT\"/" \
     -e "s/\"sink-firehose:[0-9]*\"/\"127.0.0.1:$FIREHOSE_PORT\"/" \

