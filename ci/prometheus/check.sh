@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 JAR=all-in-one/target/sluice-all-in-one.jar
-DASHBOARD=docker/grafana/dashboards/sluice.json
+DASHBOARD=${SLUICE_CHECK_DASHBOARD:-docker/grafana/dashboards/sluice.json}  # another file: to see the check fail
 SCRAPE=docker/prometheus/prometheus.yml
 WORK=$(mktemp -d /tmp/sluice-prometheus-check.XXXXXX)
 PIDS=()
