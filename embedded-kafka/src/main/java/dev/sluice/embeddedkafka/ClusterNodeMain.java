@@ -13,6 +13,9 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class ClusterNodeMain {
 
+    /** Printed once the node's broker and controller are started; the parent waits for it. */
+    static final String STARTED = "event=kafka_node_started";
+
     private ClusterNodeMain() {
     }
 
@@ -31,7 +34,7 @@ public final class ClusterNodeMain {
             server.awaitShutdown();
         }, "kafka-node-stop"));
         server.startup();
-        System.out.println("event=kafka_node_started nodeId=" + node.nodeId() + " port=" + node.brokerPort());
+        System.out.println(STARTED + " nodeId=" + node.nodeId() + " port=" + node.brokerPort());
         server.awaitShutdown();
     }
 }

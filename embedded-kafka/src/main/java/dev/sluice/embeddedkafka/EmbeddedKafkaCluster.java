@@ -2,6 +2,7 @@ package dev.sluice.embeddedkafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final SortedMap<Integer, Integer> brokerPorts = new TreeMap<>();
     private final SortedMap<Integer, Integer> controllerPorts = new TreeMap<>();
     private final Map<Integer, ChildJvm> running = new HashMap<>();
+    /** Where each node's log stood when it was last launched: its "started" line must come after. */
+    private final Map<Integer, Long> logOffsets = new HashMap<>();
     private final Thread exitHook = new Thread(this::killAll, "kafka-cluster-kill");
     private boolean closed;
 
@@ -184,6 +187,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private void launch(int nodeId) {
+        logOffsets.put(nodeId, log(nodeId).toFile().length());
         String voters = controllerPorts.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                 .collect(Collectors.joining(","));
         running.put(nodeId, ChildJvm.start(ClusterNodeMain.class, jvmOptions, Map.of(),
@@ -194,6 +198,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private void awaitBrokers(Set<Integer> nodeIds, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        // ask the cluster only once the processes say they started: an admin client polling closed
+        // ports logs a warning per attempt
+        for (int id : nodeIds) {
+            while (!startedLineLogged(id) && System.nanoTime() < deadline) {
+                if (!isRunning(id)) {
+                    throw new IllegalStateException("Kafka node " + id + " exited; see " + log(id));
+                }
+                sleep(100);
+            }
+        }
         try (Admin admin = admin()) {
             while (true) {
                 for (int id : nodeIds) {
@@ -216,6 +230,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 }
                 sleep(200);
             }
+        }
+    }
+
+    private boolean startedLineLogged(int nodeId) {
+        try {
+            byte[] all = Files.readAllBytes(log(nodeId));
+            int from = (int) Math.min(all.length, logOffsets.getOrDefault(nodeId, 0L));
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8)
+                    .contains(ClusterNodeMain.STARTED);
+        } catch (IOException e) {
+            return false;
         }
     }
 
