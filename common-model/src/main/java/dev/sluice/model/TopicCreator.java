@@ -25,16 +25,17 @@ public final class TopicCreator {
 
     private final String bootstrapServers;
     private final Optional<Integer> partitions;
-    private final Optional<Short> replicationFactor;
+    private final int replicationFactor;
 
     /**
      * @param partitions partitions for new topics; 0 means the broker's {@code num.partitions}
-     * @param replicationFactor 0 means the broker's {@code default.replication.factor}
+     * @param replicationFactor 0 means {@link TopicReplication#choose}: 3 from three brokers on, else the
+     *                          broker's {@code default.replication.factor}
      */
     public TopicCreator(String bootstrapServers, int partitions, int replicationFactor) {
         this.bootstrapServers = bootstrapServers;
         this.partitions = partitions > 0 ? Optional.of(partitions) : Optional.empty();
-        this.replicationFactor = replicationFactor > 0 ? Optional.of((short) replicationFactor) : Optional.empty();
+        this.replicationFactor = replicationFactor;
     }
 
     /** A topic just created may be unknown to the broker's metadata for a moment: ask again until the deadline. */
@@ -60,14 +61,19 @@ public final class TopicCreator {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)))) {
             long ms = timeout.toMillis();
             Set<String> existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n)).distinct()
-                    .map(n -> new NewTopic(n, partitions, replicationFactor)).toList();
+            List<String> absent = names.stream().filter(n -> !existing.contains(n)).distinct().toList();
+            TopicReplication replication = absent.isEmpty() ? null : TopicReplication.choose(replicationFactor,
+                    admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).size());
+            List<NewTopic> missing = absent.stream()
+                    .map(n -> new NewTopic(n, partitions, replication.factor()).configs(replication.configs()))
+                    .toList();
             for (NewTopic t : missing) {
                 try {
                     admin.createTopics(List.of(t)).all().get(ms, TimeUnit.MILLISECONDS);
-                    LOG.info("event=topic_created topic={} partitions={} replication={}", t.name(),
+                    LOG.info("event=topic_created topic={} partitions={} replication={} configs={}", t.name(),
                             partitions.map(String::valueOf).orElse("broker-default"),
-                            replicationFactor.map(String::valueOf).orElse("broker-default"));
+                            replication.factor().map(String::valueOf).orElse("broker-default"),
+                            replication.configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;

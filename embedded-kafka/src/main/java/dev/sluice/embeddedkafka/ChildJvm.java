@@ -3,6 +3,7 @@ package dev.sluice.embeddedkafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,16 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code env} added to this JVM's environment; output goes to {@code log}. */
     public static ChildJvm start(Class<?> mainClass, Map<String, String> env, Path log, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        return start(mainClass, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), env, log, args);
+    }
+
+    /** Like {@link #start(Class, Map, Path, String...)} with the given JVM options instead of the test ones. */
+    public static ChildJvm start(Class<?> mainClass, List<String> jvmOptions, Map<String, String> env, Path log,
+                                 String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -36,6 +43,18 @@ public final class ChildJvm implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM and waits for the exit: shutdown hooks run, as when an orchestrator stops a service. */
+    public void stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGKILL: no shutdown hook, no clean close, no flush. */

@@ -1,16 +1,13 @@
 package dev.sluice.embeddedkafka;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -18,8 +15,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final String CONTROLLER = "CONTROLLER";
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -52,9 +46,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(dataDir);
             int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
-            Properties props = serverProperties(dataDir, brokerPort, controllerPort);
-            KafkaConfig config = new KafkaConfig(props, false);
-            format(dataDir);
+            KraftNode node = new KraftNode(1, dataDir, brokerPort, new TreeMap<>(Map.of(1, controllerPort)));
+            KafkaConfig config = new KafkaConfig(node.serverProperties(), false);
+            node.formatIfNew(Uuid.randomUuid().toString());
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             long t0 = System.nanoTime();
             server.startup();
@@ -109,56 +103,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties serverProperties(Path dataDir, int brokerPort, int controllerPort) {
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER + "://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-        p.put("controller.listener.names", CONTROLLER);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", dataDir.toAbsolutePath().toString());
-        // one node: every internal topic must fit on it, or groups, transactions and Streams hang
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("num.partitions", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("unstable.api.versions.enable", "false");
-        p.put("unstable.feature.versions.enable", "false");
-        return p;
-    }
-
-    private static void format(Path dataDir) {
-        if (Files.exists(dataDir.resolve("meta.properties"))) {
-            return; // formatted by an earlier run: keep its cluster id and data
-        }
-        String dir = dataDir.toAbsolutePath().toString();
-        try {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(dir))
-                    .setMetadataLogDirectory(dir)
-                    .setControllerListenerName(CONTROLLER)
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setUnstableFeatureVersionsEnabled(false)
-                    .run();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot format Kafka data directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
