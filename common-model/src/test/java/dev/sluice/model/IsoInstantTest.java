@@ -44,4 +44,17 @@ class IsoInstantTest {
         }
         assertThat(accepted).isGreaterThan(10_000);
     }
+
+    @Test
+    void formattingByHandWritesWhatTheFormatterWrites() {
+        Random random = new Random(11);
+        for (int i = 0; i < 200_000; i++) {
+            long seconds = IsoInstant.MIN.getEpochSecond()
+                    + (long) (random.nextDouble() * (IsoInstant.MAX.getEpochSecond() - IsoInstant.MIN.getEpochSecond()));
+            java.time.Instant t = java.time.Instant.ofEpochSecond(seconds, random.nextInt(1_000_000_000));
+            assertThat(IsoInstant.format(t)).isEqualTo(IsoInstant.formatWithFormatter(t));
+        }
+        assertThat(IsoInstant.format(IsoInstant.MAX)).isEqualTo("9999-12-31T23:59:59.999Z");
+        assertThat(IsoInstant.format(IsoInstant.MIN)).isEqualTo("0001-01-01T00:00:00.000Z");
+    }
 }
