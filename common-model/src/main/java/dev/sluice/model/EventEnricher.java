@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns an event as sent into the event Sluice publishes: envelope context/integrations merged in,
@@ -23,13 +24,18 @@ public final class EventEnricher {
      *                          same input so reprocessing stays deduplicated
      */
     public ObjectNode enrich(ObjectNode event, RawEnvelope envelope, String fallbackMessageId) {
+        return enrich(event, envelope, () -> fallbackMessageId);
+    }
+
+    /** Like {@link #enrich(ObjectNode, RawEnvelope, String)}, the fallback id made only when needed. */
+    public ObjectNode enrich(ObjectNode event, RawEnvelope envelope, Supplier<String> fallbackMessageId) {
         event.remove("writeKey");
         mergeInto(event, "context", envelope.context());
         mergeInto(event, "integrations", envelope.integrations());
         event.put("projectId", envelope.projectId());
         JsonNode messageId = event.get("messageId");
         if (messageId == null || !messageId.isTextual() || messageId.asText().isEmpty()) {
-            event.put("messageId", fallbackMessageId);
+            event.put("messageId", fallbackMessageId.get());
         }
 
         Instant receivedAt = envelope.receivedAt();

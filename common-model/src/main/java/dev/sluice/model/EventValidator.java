@@ -41,15 +41,18 @@ public final class EventValidator {
                         || messageId.asText().length() > MAX_MESSAGE_ID_LENGTH)) {
             return reject("message_id_invalid", "messageId must be a non-empty string of at most 100 characters");
         }
-        for (String field : new String[] {"timestamp", "originalTimestamp", "sentAt"}) {
-            JsonNode ts = event.get(field);
-            if (ts != null && !ts.isNull() && IsoInstant.parse(ts).isEmpty()) {
-                return reject("invalid_timestamp", field + " must be an ISO-8601 date-time in the years 0001-9999");
-            }
+        Optional<Instant> timestamp = IsoInstant.parse(event.get("timestamp"));
+        Optional<Instant> originalTimestamp = IsoInstant.parse(event.get("originalTimestamp"));
+        Optional<Instant> sentAt = IsoInstant.parse(event.get("sentAt"));
+        Optional<Rejection> unreadable = unreadable(event, "timestamp", timestamp)
+                .or(() -> unreadable(event, "originalTimestamp", originalTimestamp))
+                .or(() -> unreadable(event, "sentAt", sentAt));
+        if (unreadable.isPresent()) {
+            return unreadable;
         }
         Instant corrected = EventEnricher.skewCorrected(receivedAt,
-                IsoInstant.parse(event.get("sentAt")).or(() -> IsoInstant.parse(envelopeSentAt)),
-                IsoInstant.parse(event.get("originalTimestamp")).or(() -> IsoInstant.parse(event.get("timestamp"))));
+                sentAt.isPresent() ? sentAt : IsoInstant.parse(envelopeSentAt),
+                originalTimestamp.isPresent() ? originalTimestamp : timestamp);
         if (!IsoInstant.inRange(corrected)) {
             return reject("invalid_timestamp", "the clock-skew corrected timestamp (receivedAt - (sentAt - "
                     + "originalTimestamp)) falls outside the years 0001-9999");
@@ -69,6 +72,14 @@ public final class EventValidator {
             case ALIAS -> isId(event.get("previousId"))
                     ? Optional.empty() : reject("previous_id_required", "alias requires previousId");
         };
+    }
+
+    /** A timestamp field that is present but did not read as one in range. */
+    private static Optional<Rejection> unreadable(JsonNode event, String field, Optional<Instant> parsed) {
+        JsonNode ts = event.get(field);
+        return ts != null && !ts.isNull() && parsed.isEmpty()
+                ? reject("invalid_timestamp", field + " must be an ISO-8601 date-time in the years 0001-9999")
+                : Optional.empty();
     }
 
     private static Optional<Rejection> validateTrack(JsonNode event) {

@@ -75,8 +75,9 @@ final class EnvelopeSplitter implements Processor<String, byte[], String, byte[]
                     reject(envelope.projectId(), SegmentJson.toBytes(node), raw, problem.get(), node);
                     continue;
                 }
+                int index = i;
                 routed = SegmentJson.toBytes(enricher.enrich((ObjectNode) node, envelope,
-                        fallbackMessageId(envelope, origin, i)));
+                        () -> fallbackMessageId(envelope, origin, index)));
             } catch (RuntimeException e) {
                 // validation guarantees enrichment cannot fail; should a bug prove otherwise, only this event pays
                 LOG.error("event=event_processing_failed project={} origin={} index={} error=\"{}\"",
