@@ -77,6 +77,8 @@ bash docker/local/health-pump.sh &
 pump=$!
 cleanup() {
   local rc=$?
+  # every run rebuilds the images; the ones its tags moved away from would pile up (~1.5 GB a run)
+  podman image prune -f >/dev/null 2>&1 || true
   kill "$pump" "$svc" 2>/dev/null || true
   wait "$pump" "$svc" 2>/dev/null || true
   rm -f "$sock"
