@@ -39,6 +39,24 @@ kafka_version=$(bash docker/local/kafka-version.sh)
 stray=$(grep -n 'apache/kafka:' docker-compose.yml | grep -v "apache/kafka:$kafka_version\$" || true)
 [ -z "$stray" ] || { say "docker-compose.yml names another Kafka than the pom's $kafka_version: $stray"; exit 1; }
 say "docker-compose.yml is valid and runs apache/kafka:$kafka_version, the pom's Kafka"
+# the public edge: only ingest-api's API port on every interface; Kafka's listener (which bypasses
+# writeKeys) published only by the dev override. Debian's python3 has yaml, as docker-compose needs it.
+docker-compose -f docker-compose.yml --profile firehose --profile forwarder config \
+  | /usr/bin/python3 -c '
+import sys, yaml
+services = yaml.safe_load(sys.stdin)["services"]
+problems = []
+for name, svc in services.items():
+    for port in svc.get("ports", []):
+        text = str(port if isinstance(port, str) else port.get("host_ip", "") + ":" + str(port.get("published")))
+        public = not text.startswith("127.0.0.1:")
+        if name == "kafka" or (public and not (name == "ingest-api" and str(port.get("target") if isinstance(port, dict) else text.split(":")[-1].split("/")[0]) == "8080")):
+            problems.append(f"{name}: {port}")
+sys.exit("published beyond the public edge: " + "; ".join(problems) if problems else 0)
+' || { say "docker-compose.yml publishes more than ingest-api's API port"; exit 1; }
+docker-compose -f docker-compose.yml -f docker-compose.dev.yml config | grep -q '127.0.0.1:29092:29092' \
+  || { say "docker-compose.dev.yml no longer publishes Kafka on the host's loopback"; exit 1; }
+say "compose publishes only ingest-api's API port beyond loopback; Kafka only with docker-compose.dev.yml"
 
 # 2. the engine
 need=()

@@ -17,7 +17,7 @@ import java.util.zip.GZIPInputStream;
  * Destinations for the Prometheus check, JDK only (run as {@code java StandIns.java}): Segment's
  * {@code /v1/batch} accepting everything except events whose userId is {@code reject-me} (a 400, so
  * the forwarder dead-letters them), and Firehose's AWS JSON 1.1 {@code PutRecordBatch} accepting
- * every record. Prints the URLs and six free ports, then serves until killed.
+ * every record. Prints the URLs and seven free ports, then serves until killed.
  */
 public final class StandIns {
 
@@ -36,7 +36,7 @@ public final class StandIns {
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         StringBuilder ports = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 7; i++) {
             try (ServerSocket s = new ServerSocket(0)) {
                 ports.append(i == 0 ? "" : " ").append(s.getLocalPort());
             }

@@ -52,11 +52,12 @@ PIDS+=($!)
 for _ in $(seq 1 60); do grep -q '^FREE_PORTS=' "$WORK/standins.out" && break; sleep 0.5; done
 grep -q '^FREE_PORTS=' "$WORK/standins.out" || fail "the stand-ins did not start"
 eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|STATS_URL|FREE_PORTS)=' "$WORK/standins.out")"
-read -r KAFKA_PORT INGEST_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT <<<"$FREE_PORTS"
+read -r KAFKA_PORT INGEST_PORT INGEST_ADMIN_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT <<<"$FREE_PORTS"
 
 # all-in-one from the built jar, its own embedded broker
 env -u KAFKA_BOOTSTRAP_SERVERS \
   SLUICE_DATA_DIR="$WORK/data" SLUICE_KAFKA_PORT="$KAFKA_PORT" SLUICE_INGEST_PORT="$INGEST_PORT" \
+  SLUICE_INGEST_ADMIN_PORT="$INGEST_ADMIN_PORT" \
   SLUICE_ROUTER_ADMIN_PORT="$ROUTER_PORT" SLUICE_FIREHOSE_ADMIN_PORT="$FIREHOSE_PORT" \
   SLUICE_FORWARDER_ADMIN_PORT="$FORWARDER_PORT" SLUICE_WRITE_KEYS=check-key=check \
   SLUICE_FIREHOSE_DEFAULT_STREAM=check-events SLUICE_FIREHOSE_ENDPOINT="$FIREHOSE_ENDPOINT" \
@@ -66,7 +67,7 @@ env -u KAFKA_BOOTSTRAP_SERVERS \
   java -Xmx768m -jar "$JAR" >"$WORK/sluice.log" 2>&1 &
 SLUICE_PID=$!
 PIDS+=($SLUICE_PID)
-ENDPOINTS=("$INGEST_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz")
+ENDPOINTS=("$INGEST_ADMIN_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz")
 for endpoint in "${ENDPOINTS[@]}"; do
   for _ in $(seq 1 240); do
     curl -fs -o /dev/null "http://127.0.0.1:$endpoint" && break
@@ -75,10 +76,10 @@ for endpoint in "${ENDPOINTS[@]}"; do
   done
   curl -fs -o /dev/null "http://127.0.0.1:$endpoint" || fail "http://127.0.0.1:$endpoint did not answer in 120 s"
 done
-say "all-in-one is up (ingest :$INGEST_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT)"
+say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT)"
 
 # the compose scrape config, pointed at this machine's ports and scraping every 2 s
-sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_PORT\"/" \
+sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_ADMIN_PORT\"/" \
     -e "s/\"router-streams:[0-9]*\"/\"127.0.0.1:$ROUTER_PORT\"/" \
     -e "s/\"sink-firehose:[0-9]*\"/\"127.0.0.1:$FIREHOSE_PORT\"/" \
     -e "s/\"sink-forwarder:[0-9]*\"/\"127.0.0.1:$FORWARDER_PORT\"/" \

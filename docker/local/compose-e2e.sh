@@ -47,10 +47,11 @@ while len(chosen) < int(sys.argv[1]):
 print(" ".join(map(str, chosen)))
 PY
 }
-read -r -a ports <<< "$(free_ports 6)"
+read -r -a ports <<< "$(free_ports 8)"
 i=0
 for var in SLUICE_KAFKA_HOST_PORT SLUICE_INGEST_HOST_PORT SLUICE_ROUTER_HOST_PORT SLUICE_FIREHOSE_HOST_PORT \
-           SLUICE_FORWARDER_HOST_PORT SLUICE_PROMETHEUS_HOST_PORT; do
+           SLUICE_FORWARDER_HOST_PORT SLUICE_PROMETHEUS_HOST_PORT SLUICE_INGEST_ADMIN_HOST_PORT \
+           SLUICE_GRAFANA_HOST_PORT; do
   [ -n "${!var:-}" ] || export "$var=${ports[$i]}"
   i=$((i + 1))
 done
@@ -63,7 +64,8 @@ app_services=(ingest-api router-streams sink-firehose sink-forwarder)
 
 work=$(mktemp -d)
 "$engine" volume ls -q > "$work/volumes.before" 2>/dev/null || true
-dc() { docker-compose -p "$project" -f docker-compose.yml --profile firehose --profile forwarder "$@"; }
+# with the documented dev override, which publishes Kafka's listener on the host's loopback for kcat
+dc() { docker-compose -p "$project" -f docker-compose.yml -f docker-compose.dev.yml --profile firehose --profile forwarder "$@"; }
 cleanup() {
   local rc=$?
   if [ "$rc" != 0 ]; then
@@ -131,7 +133,7 @@ sys.exit(0 if all(i in firehose and i in segment for i in ids) else 1)
 PY
   done
 }
-ready() { curl -fsS -o /dev/null "$ingest/readyz" 2>/dev/null; }
+ready() { curl -fsS -o /dev/null "http://localhost:$SLUICE_INGEST_ADMIN_HOST_PORT/readyz" 2>/dev/null; }
 healthy() {  # every service container's own HEALTHCHECK passes
   local s id
   for s in "${app_services[@]}"; do
