@@ -87,9 +87,9 @@ class ClusterFailoverTest {
                      Map.entry("SLUICE_INGEST_KAFKA_TIMEOUT", "PT3S"),
                      Map.entry("SLUICE_FORWARD_URL", segment.url()),
                      Map.entry("SLUICE_FORWARD_DEFAULT_WRITE_KEY", "segment-key")))) {
-            assertReplicatedForTheCluster(cluster.bootstrapServers());
             await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
                     .until(() -> status(sluice.routerAdminPort(), "/readyz") == 200);
+            assertReplicatedForTheCluster(cluster.bootstrapServers()); // the router's changelog exists once RUNNING
             long t0 = System.currentTimeMillis();
             List<Thread> senders = new ArrayList<>();
             for (int i = 0; i < SENDERS; i++) {
@@ -154,15 +154,21 @@ class ClusterFailoverTest {
                 .until(() -> last200.get() != before);
     }
 
-    /** Topics Sluice created itself on this cluster carry the production replication rule. */
+    /**
+     * Topics Sluice created itself on this cluster, and the router's dedup changelog that Kafka Streams
+     * creates for it, carry the production replication rule.
+     */
     private void assertReplicatedForTheCluster(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            String raw = topics.ingestRaw();
-            assertThat(admin.describeTopics(List.of(raw)).allTopicNames().get(30, TimeUnit.SECONDS).get(raw)
-                    .partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, raw);
-            var config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-            assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
+            String changelog = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(n -> n.endsWith("-dedup-store-changelog")).findFirst().orElseThrow();
+            for (String name : List.of(topics.ingestRaw(), changelog)) {
+                assertThat(admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
+                        .partitions()).as(name).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+                var config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+                assertThat(config.get("min.insync.replicas").value()).as(name).isEqualTo("2");
+            }
         }
     }
 

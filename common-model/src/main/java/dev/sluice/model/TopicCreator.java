@@ -54,6 +54,23 @@ public final class TopicCreator {
         }
     }
 
+    /**
+     * The replication Sluice asks for on this cluster right now, for topics others create on its behalf
+     * (Kafka Streams' internal topics).
+     */
+    public TopicReplication replication(Duration timeout) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+            return TopicReplication.choose(replicationFactor,
+                    admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe the Kafka cluster at " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the cluster", e);
+        }
+    }
+
     /** Creates the absent topics among {@code names}; returns the partition count of every name. */
     public Map<String, Integer> ensure(Collection<String> names, Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

@@ -2,6 +2,7 @@ package dev.sluice.router;
 
 import dev.sluice.model.AdminServer;
 import dev.sluice.model.TopicCreator;
+import dev.sluice.model.TopicReplication;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -46,8 +47,10 @@ public final class RouterApp implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
+        TopicReplication internal = new TopicCreator(config.bootstrapServers(), config.topicPartitions(),
+                config.topicReplication()).replication(Duration.ofSeconds(30));
         KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, new RouterMetrics(registry)),
-                streamsProperties(config));
+                streamsProperties(config, internal));
         Deque<Long> failures = new ArrayDeque<>();
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("event=stream_thread_failed error=\"{}\"", e.toString(), e);
@@ -87,6 +90,14 @@ public final class RouterApp implements AutoCloseable {
     }
 
     static Properties streamsProperties(RouterConfig config) {
+        return streamsProperties(config, TopicReplication.choose(config.topicReplication(), 1));
+    }
+
+    /**
+     * @param internal replication for Streams' own topics (the dedup changelog): on a cluster of three
+     *                 brokers or more, three replicas and {@code min.insync.replicas=2}, like Sluice's topics
+     */
+    static Properties streamsProperties(RouterConfig config, TopicReplication internal) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -96,9 +107,8 @@ public final class RouterApp implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        if (config.topicReplication() > 0) {
-            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.topicReplication());
-        }
+        internal.factor().ifPresent(f -> p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) f));
+        internal.configs().forEach((name, value) -> p.put(StreamsConfig.topicPrefix(name), value));
         // nothing may stop the app: a record that cannot be read or processed goes to events.rejected
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
