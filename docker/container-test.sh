@@ -54,7 +54,8 @@ for name, svc in services.items():
             problems.append(f"{name}: {port}")
 sys.exit("published beyond the public edge: " + "; ".join(problems) if problems else 0)
 ' || { say "docker-compose.yml publishes more than ingest-api's API port"; exit 1; }
-docker-compose -f docker-compose.yml -f docker-compose.dev.yml config | grep -q '127.0.0.1:29092:29092' \
+dev_config=$(docker-compose -f docker-compose.yml -f docker-compose.dev.yml config)   # not piped: grep -q would SIGPIPE it under pipefail
+[[ "$dev_config" == *"127.0.0.1:29092:29092"* ]] \
   || { say "docker-compose.dev.yml no longer publishes Kafka on the host's loopback"; exit 1; }
 say "compose publishes only ingest-api's API port beyond loopback; Kafka only with docker-compose.dev.yml"
 
