@@ -3,14 +3,20 @@ package dev.sluice.sink;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** A polled record not yet settled: its attempts so far and when it may be tried again. */
+/** A polled record not yet settled: its failures so far and when it may be tried again. */
 final class PendingRecord {
 
     final ConsumerRecord<String, byte[]> record;
     final boolean fromRetryTopic;
+    /** Attempts in all, carried through the retry topic. */
     int attempts;
+    /** Failed attempts since this record was last read (from its source or the retry topic). */
+    int roundAttempts;
     int parkings;
+    /** First failure ever (for the maximum age), carried through the retry topic. */
     Instant firstFailure;
+    /** First failure since this record was last read (for the time it may keep failing in place). */
+    Instant roundStart;
     long notBeforeMillis;
     long readySinceMillis;
     boolean settled;
@@ -27,5 +33,17 @@ final class PendingRecord {
 
     int size() {
         return record.value() == null ? 0 : record.value().length;
+    }
+
+    /** Counts a failed attempt at {@code now}. */
+    void failed(Instant now) {
+        attempts++;
+        roundAttempts++;
+        if (firstFailure == null) {
+            firstFailure = now;
+        }
+        if (roundStart == null) {
+            roundStart = now;
+        }
     }
 }

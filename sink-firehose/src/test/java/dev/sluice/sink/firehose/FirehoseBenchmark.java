@@ -34,8 +34,7 @@ public final class FirehoseBenchmark {
             try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
                 firehose.partialFailureRate = failureRate;
                 String group = "bench-firehose-" + (int) (failureRate * 100);
-                Map<String, String> env = FirehoseSinkTest.env(topics, firehose, Map.of("SLUICE_SINK_GROUP_ID", group,
-                        "SLUICE_SINK_INPLACE_ATTEMPTS", "20"));
+                Map<String, String> env = FirehoseSinkTest.env(topics, firehose, Map.of("SLUICE_SINK_GROUP_ID", group));
                 long t0 = System.nanoTime();
                 try (SinkService sink = FirehoseSinkTest.start(env, null)) {
                     while (TypedEvents.committed(group, topics) < n) {
