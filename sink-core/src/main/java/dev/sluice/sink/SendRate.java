@@ -13,6 +13,8 @@ final class SendRate {
 
     /** Below this gap between calls the limit is off: the loop itself is slower than that. */
     private static final double UNLIMITED_BELOW_MS = 2;
+    /** Calls smaller than this neither slow nor speed the rate. */
+    static final int MIN_SIGNAL_RECORDS = 10;
 
     private final long maxGapMillis;
     private double gapMillis;
@@ -42,7 +44,7 @@ final class SendRate {
             // halve the rate actually achieved, not only the allowed one, so an unlimited start slows at once
             double base = gapMillis == 0 ? Math.max(observedGap, 10) : Math.max(gapMillis, Math.min(observedGap, maxGapMillis));
             gapMillis = Math.min(maxGapMillis, base * 2);
-        } else if (gapMillis > 0) {
+        } else if (gapMillis > 0 && results.size() >= MIN_SIGNAL_RECORDS) {
             double rate = 1000.0 / gapMillis + 1;
             gapMillis = 1000.0 / rate;
             if (gapMillis < UNLIMITED_BELOW_MS) {
@@ -53,11 +55,12 @@ final class SendRate {
     }
 
     /**
-     * Throttled for most of its records, or failed in whole. A call of one record says little about
-     * the destination (its own backoff and Retry-After still apply).
+     * Throttled for most of its records, or failed in whole. A small call says little about the
+     * destination (one in five records failing at random fails most of a three-record call one time
+     * in ten), and its records' own backoff and Retry-After still apply.
      */
-    private static boolean pushBack(List<Delivery> results) {
-        if (results.size() < 2) {
+    static boolean pushBack(List<Delivery> results) {
+        if (results.size() < MIN_SIGNAL_RECORDS) {
             return false;
         }
         int throttled = 0;

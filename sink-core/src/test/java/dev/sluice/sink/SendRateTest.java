@@ -32,6 +32,8 @@ class SendRateTest {
         rate.answered(80, answers(0, 10, 0));
         assertThat(rate.callsPerSecond()).isEqualTo(12.5);
 
+        rate.answered(120, answers(3, 0, 0)); // too small to count
+        assertThat(rate.callsPerSecond()).isEqualTo(12.5);
         rate.answered(160, answers(10, 0, 0));
         assertThat(rate.callsPerSecond()).isCloseTo(13.5, org.assertj.core.data.Offset.offset(1e-9));
         for (int i = 0; i < 1000; i++) {
@@ -51,10 +53,11 @@ class SendRateTest {
         SendRate other = new SendRate(Duration.ofSeconds(5));
         other.answered(0, answers(4, 6, 0));
         assertThat(other.callsPerSecond()).isFinite();
-        SendRate lone = new SendRate(Duration.ofSeconds(5));
-        lone.answered(0, answers(0, 0, 1)); // one record failing says little about the destination
-        lone.answered(10, answers(0, 1, 0));
-        assertThat(lone.callsPerSecond()).isInfinite();
+        SendRate small = new SendRate(Duration.ofSeconds(5));
+        small.answered(0, answers(0, 0, 1)); // a few records failing say little about the destination
+        small.answered(10, answers(1, 2, 0));
+        small.answered(20, answers(0, 0, 9));
+        assertThat(small.callsPerSecond()).isInfinite();
     }
 
     @Test

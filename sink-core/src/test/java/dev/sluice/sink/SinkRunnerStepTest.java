@@ -200,6 +200,35 @@ class SinkRunnerStepTest {
         assertThat(sink.attempts.get("v0").get()).isGreaterThan(4);
     }
 
+    @Test
+    void aDownDestinationIsCalledLessAndGetsEverythingSoonOnceItIsBack() {
+        appendRange(0, 100);
+        Instant back = T0.plusSeconds(20);
+        List<Instant> deliveredAt = new java.util.ArrayList<>();
+        FakeSink sink = new FakeSink((v, n) -> {
+            if (clock.instant().isBefore(back)) {
+                return Delivery.transientFailure("http_503", "down");
+            }
+            deliveredAt.add(clock.instant());
+            return Delivery.delivered();
+        }, new BatchLimits(50, 1_000_000, 1000, Duration.ZERO));
+        SinkRunner runner = runner(config(Map.of("SLUICE_SINK_BACKOFF_MAX", "PT5S", "SLUICE_SINK_PARK_AFTER",
+                "PT1M")), sink);
+        turns(runner, sink, 400, "destination down"); // 20 s
+        // halving the call rate on every failed call: a few dozen calls, not one per record's backoff
+        int callsWhileDown = sink.batches.size();
+        assertThat(callsWhileDown).isLessThan(30);
+        turns(runner, sink, 200, "destination back"); // 10 s more
+        assertThat(sink.delivered).hasSize(100);
+        // the calls while down carried every record whose backoff was over, so once one call went
+        // through the rest followed at once
+        Instant first = deliveredAt.get(0);
+        Instant last = deliveredAt.get(deliveredAt.size() - 1);
+        assertThat(Duration.between(first, last)).isLessThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(producer.history()).isEmpty();
+        assertThat(log.committed(P0) + log.committed(P1)).isEqualTo(100);
+    }
+
     private void append(int i) {
         log.append(i % 2 == 0 ? P0 : P1, "project-" + (i % 3), "v" + i, T0.toEpochMilli());
     }
