@@ -34,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery loop: poll, hand ready records to the sink in batches, settle each record as the
- * {@link RetryRules} say, commit what {@link PartitionQueues} allow, pause only partitions that hold
- * too much. A consumer or commit failure rebuilds the consumer and resumes from the committed offsets.
+ * The delivery loop: poll, hand ready records to the sink in batches ({@link BatchAssembler}) as often
+ * as {@link SendRate} allows, settle each record ({@link Settlement}), commit what {@link PartitionQueues}
+ * allow, pause only partitions that hold too much. A consumer or commit failure rebuilds the consumer and resumes from the committed offsets.
  */
 public final class SinkRunner implements Runnable {
 
@@ -53,7 +53,7 @@ public final class SinkRunner implements Runnable {
     private final SourceAssignment assignment;
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final RecordParker parker;
-    private final RetryRules rules;
+    private final Settlement settlement;
     private final BatchAssembler assembler;
     private final PartitionQueues queues;
     private final SendRate sendRate;
@@ -88,12 +88,14 @@ public final class SinkRunner implements Runnable {
                 : new BatchLimits(own.maxRecords(), own.maxBytes(), own.maxRecordBytes(), config.linger());
         this.assembler = new BatchAssembler(limits);
         this.queues = new PartitionQueues(Math.max(2 * limits.maxRecords(), 1000));
-        this.rules = new RetryRules(config.retry(), new SplittableRandom());
+
         this.sendRate = new SendRate(config.retry().backoffMax());
         this.consumers = consumers != null ? consumers
                 : () -> new KafkaConsumer<>(consumerProperties(limits), new StringDeserializer(),
                         new ByteArrayDeserializer());
         this.parker = new RecordParker(producer, clock, config.retryTopic(), config.dlqTopic(), config.sinkName());
+        this.settlement = new Settlement(new RetryRules(config.retry(), new SplittableRandom()), parker, metrics, clock,
+                config.sinkName());
         this.lastPollMillis = clock.millis();
         metrics.sendRate(sendRate::callsPerSecond);
     }
@@ -272,12 +274,7 @@ public final class SinkRunner implements Runnable {
             }
         }
         if (!tooLarge.isEmpty()) {
-            for (PendingRecord p : tooLarge) {
-                p.failed(clock.instant());
-                parker.deadLetter(p, "record_too_large", "record of " + p.size() + " bytes exceeds the "
-                        + config.sinkName() + " limit of " + assembler.limits().maxRecordBytes() + " bytes");
-            }
-            settleAfterFlush(tooLarge, List.of(), tooLarge);
+            settlement.tooLarge(tooLarge, assembler.limits().maxRecordBytes());
         }
     }
 
@@ -330,72 +327,7 @@ public final class SinkRunner implements Runnable {
                     batch.size(), took, config.deliveryTimeout().toMillis());
         }
         sendRate.answered(start, results);
-        settle(batch, results);
-    }
-
-    private void settle(List<PendingRecord> batch, List<Delivery> results) {
-        Instant now = clock.instant();
-        List<PendingRecord> parked = new ArrayList<>();
-        List<PendingRecord> dead = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingRecord p = batch.get(i);
-            RetryDecision d = rules.decide(p, results.get(i), now);
-            String project = p.record.key();
-            switch (d.kind()) {
-                case SETTLED -> {
-                    p.settled = true;
-                    metrics.record(project, "delivered");
-                    metrics.latency(project, p.record.timestamp());
-                }
-                case RETRY -> {
-                    p.failed(now);
-                    p.notBeforeMillis = d.at().toEpochMilli();
-                    p.readySinceMillis = p.notBeforeMillis;
-                    metrics.record(project, "retried");
-                }
-                case PARK -> {
-                    p.failed(now);
-                    parker.park(p, d.code(), d.reason(), d.at());
-                    parked.add(p);
-                }
-                case DEAD_LETTER -> {
-                    p.failed(now);
-                    parker.deadLetter(p, d.code(), d.reason());
-                    dead.add(p);
-                }
-            }
-        }
-        if (!parked.isEmpty() || !dead.isEmpty()) {
-            List<PendingRecord> both = new ArrayList<>(parked);
-            both.addAll(dead);
-            settleAfterFlush(both, parked, dead);
-        }
-    }
-
-    /** Marks records settled once the parker's writes are acknowledged; if they fail, they are tried again soon. */
-    private void settleAfterFlush(List<PendingRecord> records, List<PendingRecord> parked, List<PendingRecord> dead) {
-        try {
-            parker.flush();
-        } catch (Exception e) {
-            LOG.warn("event=park_failed sink={} records={} error=\"{}\"", config.sinkName(), records.size(),
-                    e.toString());
-            long retryAt = clock.millis() + 1000;
-            for (PendingRecord p : records) {
-                p.notBeforeMillis = retryAt;
-                p.readySinceMillis = retryAt;
-            }
-            return;
-        }
-        records.forEach(p -> p.settled = true);
-        parked.forEach(p -> metrics.record(p.record.key(), "parked"));
-        dead.forEach(p -> metrics.record(p.record.key(), "dead_lettered"));
-        if (!parked.isEmpty()) {
-            LOG.info("event=parked sink={} records={} topic={}", config.sinkName(), parked.size(), config.retryTopic());
-        }
-        if (!dead.isEmpty()) {
-            LOG.warn("event=dead_lettered sink={} records={} topic={}", config.sinkName(), dead.size(),
-                    config.dlqTopic());
-        }
+        settlement.settle(batch, results);
     }
 
     private void commit(Collection<TopicPartition> partitions) {
