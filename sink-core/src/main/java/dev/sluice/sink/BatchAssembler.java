@@ -25,7 +25,7 @@ final class BatchAssembler {
         List<PendingRecord> batch = new ArrayList<>();
         long bytes = 0;
         long oldest = Long.MAX_VALUE;
-        for (PendingRecord p : queues.all()) {
+        for (PendingRecord p : queues.unsettled()) {
             if (!p.readyAt(now)) {
                 continue;
             }
@@ -43,7 +43,7 @@ final class BatchAssembler {
     /** How long the loop may wait before a pending record is due or a batch has lingered enough. */
     long waitMillis(PartitionQueues queues, long now, long atMost) {
         long wait = atMost;
-        for (PendingRecord p : queues.all()) {
+        for (PendingRecord p : queues.unsettled()) {
             if (!p.settled) {
                 long due = Math.max(p.notBeforeMillis, p.readySinceMillis + limits.linger().toMillis());
                 wait = Math.min(wait, Math.max(0, due - now));

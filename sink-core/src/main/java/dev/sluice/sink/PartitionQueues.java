@@ -12,56 +12,67 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The records polled and not yet committed, per partition in offset order, and the commit rule: a
  * partition's committed offset never passes its first record that is neither delivered nor durably
- * parked or dead-lettered, however far the records after it have got.
+ * parked or dead-lettered, however far the records after it have got. Records settled behind an
+ * unsettled one are kept as offsets only, so a failing record does not hold up its partition.
  */
 final class PartitionQueues {
 
-    private final Map<TopicPartition, ArrayDeque<PendingRecord>> queues = new LinkedHashMap<>();
-    private final int maxPerPartition;
+    /** Settled records a partition may hold behind an unsettled one (offsets only, a few MB). */
+    static final int MAX_HELD = 100_000;
 
-    /** @param maxPerPartition past this many uncommitted records a partition stops being read */
-    PartitionQueues(int maxPerPartition) {
-        this.maxPerPartition = maxPerPartition;
+    private final Map<TopicPartition, ArrayDeque<PendingRecord>> held = new LinkedHashMap<>();
+    private final Map<TopicPartition, ArrayDeque<PendingRecord>> open = new LinkedHashMap<>();
+    private final int maxOpenPerPartition;
+
+    /** @param maxOpenPerPartition past this many unsettled records a partition stops being read */
+    PartitionQueues(int maxOpenPerPartition) {
+        this.maxOpenPerPartition = maxOpenPerPartition;
     }
 
     void add(TopicPartition tp, PendingRecord p) {
-        queues.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
+        held.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
+        open.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
     }
 
-    /** Every pending record, partition by partition, oldest first. */
-    Iterable<PendingRecord> all() {
-        return () -> queues.values().stream().flatMap(Collection::stream).iterator();
+    /** The records not yet settled, partition by partition, oldest first. */
+    Iterable<PendingRecord> unsettled() {
+        return () -> open.values().stream().flatMap(Collection::stream).filter(p -> !p.settled).iterator();
     }
 
     Set<TopicPartition> partitions() {
-        return queues.keySet();
+        return held.keySet();
     }
 
     boolean isEmpty(TopicPartition tp) {
-        ArrayDeque<PendingRecord> q = queues.get(tp);
+        ArrayDeque<PendingRecord> q = held.get(tp);
         return q == null || q.isEmpty();
     }
 
-    /** Whether the partition holds as many uncommitted records as it may. */
+    /** Whether the partition holds as many records, unsettled or in all, as it may. */
     boolean full(TopicPartition tp) {
-        ArrayDeque<PendingRecord> q = queues.get(tp);
-        return q != null && q.size() >= maxPerPartition;
+        ArrayDeque<PendingRecord> o = open.get(tp);
+        ArrayDeque<PendingRecord> h = held.get(tp);
+        return (o != null && o.size() >= maxOpenPerPartition) || (h != null && h.size() >= MAX_HELD);
     }
 
     /**
      * For each partition, the offset after the unbroken run of settled records at its head, which are
-     * dropped from the queue; partitions with nothing new to commit are left out.
+     * dropped; partitions with nothing new to commit are left out.
      */
     Map<TopicPartition, OffsetAndMetadata> takeCommittable(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            ArrayDeque<PendingRecord> q = queues.get(tp);
+            ArrayDeque<PendingRecord> o = open.get(tp);
+            if (o != null) {
+                o.removeIf(p -> p.settled);
+            }
+            ArrayDeque<PendingRecord> q = held.get(tp);
             if (q == null) {
                 continue;
             }
             long next = -1;
             while (!q.isEmpty() && q.peekFirst().settled) {
-                next = q.pollFirst().record.offset() + 1;
+                next = q.pollFirst().offset + 1;
             }
             if (next >= 0) {
                 offsets.put(tp, new OffsetAndMetadata(next));
@@ -72,19 +83,14 @@ final class PartitionQueues {
 
     /** The partitions are no longer ours: their pending records are the next owner's to deliver. */
     void drop(Collection<TopicPartition> partitions) {
-        partitions.forEach(queues::remove);
+        partitions.forEach(tp -> {
+            held.remove(tp);
+            open.remove(tp);
+        });
     }
 
     void clear() {
-        queues.clear();
-    }
-
-    /** How many records are pending in all. */
-    int size() {
-        int n = 0;
-        for (ArrayDeque<PendingRecord> q : queues.values()) {
-            n += q.size();
-        }
-        return n;
+        held.clear();
+        open.clear();
     }
 }

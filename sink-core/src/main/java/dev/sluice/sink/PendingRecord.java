@@ -6,7 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** A polled record not yet settled: its failures so far and when it may be tried again. */
 final class PendingRecord {
 
-    final ConsumerRecord<String, byte[]> record;
+    /** The polled record; dropped once settled, when only its offset still matters. */
+    ConsumerRecord<String, byte[]> record;
+    final long offset;
     final boolean fromRetryTopic;
     /** Attempts in all, carried through the retry topic. */
     int attempts;
@@ -23,6 +25,7 @@ final class PendingRecord {
 
     PendingRecord(ConsumerRecord<String, byte[]> record, boolean fromRetryTopic, long nowMillis) {
         this.record = record;
+        this.offset = record.offset();
         this.fromRetryTopic = fromRetryTopic;
         this.readySinceMillis = nowMillis;
     }
@@ -33,6 +36,12 @@ final class PendingRecord {
 
     int size() {
         return record.value() == null ? 0 : record.value().length;
+    }
+
+    /** Delivered, or durably parked or dead-lettered: its offset may be committed; its bytes are let go. */
+    void settle() {
+        settled = true;
+        record = null;
     }
 
     /** Counts a failed attempt at {@code now}. */

@@ -50,9 +50,9 @@ final class Settlement {
             String project = p.record.key();
             switch (d.kind()) {
                 case SETTLED -> {
-                    p.settled = true;
                     metrics.record(project, "delivered");
                     metrics.latency(project, p.record.timestamp());
+                    p.settle();
                 }
                 case RETRY -> {
                     p.failed(now);
@@ -93,9 +93,9 @@ final class Settlement {
             }
             return;
         }
-        records.forEach(p -> p.settled = true);
         parked.forEach(p -> metrics.record(p.record.key(), "parked"));
         dead.forEach(p -> metrics.record(p.record.key(), "dead_lettered"));
+        records.forEach(PendingRecord::settle);
         if (!parked.isEmpty()) {
             LOG.info("event=parked sink={} records={} topic={}", sinkName, parked.size(), parker.retryTopic());
         }

@@ -47,7 +47,7 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
             retry = new RetryPolicy(
                     r.duration("SLUICE_SINK_PARK_AFTER", Duration.ofMinutes(1)),
                     r.duration("SLUICE_SINK_BACKOFF_BASE", Duration.ofMillis(200)),
-                    r.duration("SLUICE_SINK_BACKOFF_MAX", Duration.ofSeconds(5)),
+                    r.duration("SLUICE_SINK_BACKOFF_MAX", Duration.ofSeconds(1)),
                     r.duration("SLUICE_SINK_RETRY_BASE", Duration.ofSeconds(30)),
                     r.duration("SLUICE_SINK_RETRY_MAX_DELAY", Duration.ofMinutes(30)),
                     r.duration("SLUICE_SINK_MAX_AGE", Duration.ofHours(24)));

@@ -89,7 +89,7 @@ public final class SinkRunner implements Runnable {
         this.assembler = new BatchAssembler(limits);
         this.queues = new PartitionQueues(Math.max(2 * limits.maxRecords(), 1000));
 
-        this.sendRate = new SendRate(config.retry().backoffMax());
+        this.sendRate = new SendRate(SendRate.MAX_GAP);
         this.consumers = consumers != null ? consumers
                 : () -> new KafkaConsumer<>(consumerProperties(limits), new StringDeserializer(),
                         new ByteArrayDeserializer());
@@ -345,7 +345,7 @@ public final class SinkRunner implements Runnable {
     private void adjustPauses() {
         long now = clock.millis();
         Set<TopicPartition> waitingForDue = new HashSet<>();
-        for (PendingRecord p : queues.all()) {
+        for (PendingRecord p : queues.unsettled()) {
             if (p.fromRetryTopic && !p.settled && p.roundAttempts == 0 && p.notBeforeMillis > now) {
                 waitingForDue.add(new TopicPartition(p.record.topic(), p.record.partition()));
             }

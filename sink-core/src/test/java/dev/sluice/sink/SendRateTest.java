@@ -61,6 +61,24 @@ class SendRateTest {
     }
 
     @Test
+    void aDestinationThatWasDownIsSentAtFullSpeedOnceItAnswersButAThrottlingOneIsNot() {
+        SendRate down = new SendRate(Duration.ofSeconds(5));
+        for (int i = 0; i < 10; i++) {
+            down.answered(i * 1000L, answers(0, 0, 10));
+        }
+        assertThat(down.callsPerSecond()).isEqualTo(0.2);
+        down.answered(20_000, answers(10, 0, 0));
+        assertThat(down.callsPerSecond()).isInfinite();
+
+        SendRate throttling = new SendRate(Duration.ofSeconds(5));
+        for (int i = 0; i < 10; i++) {
+            throttling.answered(i * 1000L, answers(0, 10, 0));
+        }
+        throttling.answered(20_000, answers(10, 0, 0));
+        assertThat(throttling.callsPerSecond()).isEqualTo(1.2);
+    }
+
+    @Test
     void neverSlowerThanOneCallPerMaxGap() {
         SendRate rate = new SendRate(Duration.ofSeconds(5));
         for (int i = 0; i < 50; i++) {

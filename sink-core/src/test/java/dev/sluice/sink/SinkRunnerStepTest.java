@@ -70,9 +70,9 @@ class SinkRunnerStepTest {
         for (TopicPartition tp : List.of(P0, P1)) {
             long committed = log.committed(tp);
             for (ConsumerRecord<String, byte[]> r : log.records.get(tp)) {
-                if (r.offset() < committed) {
-                    assertThat(done).as("%s: %s committed at %d, record at %d", when, tp, committed, r.offset())
-                            .contains(new String(r.value(), StandardCharsets.UTF_8));
+                if (r.offset() < committed && !done.contains(new String(r.value(), StandardCharsets.UTF_8))) {
+                    org.assertj.core.api.Assertions.fail("%s: %s committed at %d, past the unsettled record at %d",
+                            when, tp, committed, r.offset());
                 }
             }
         }
@@ -139,9 +139,9 @@ class SinkRunnerStepTest {
             assertThat(done).contains("v" + i);
         }
         assertThat(producer.history()).extracting(ProducerRecord::topic).containsOnly("t.dlq.sink-fake");
-        // v13, v63, … v263; one may be written twice when a commit failed after its DLQ write (at least once)
+        // v13, v63, … v263; some written again when the commit after their DLQ write failed (at least once)
         assertThat(producer.history()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsOnly(
-                "v13", "v63", "v113", "v163", "v213", "v263").hasSizeBetween(6, 8);
+                "v13", "v63", "v113", "v163", "v213", "v263");
         assertThat(flaky).filteredOn(v -> Integer.parseInt(v.substring(1)) % 50 != 13)
                 .allSatisfy(v -> assertThat(sink.delivered).contains(v));
     }
@@ -179,6 +179,24 @@ class SinkRunnerStepTest {
         assertThat(sink.delivered).hasSize(60);
         assertThat(log.committed(P0)).isEqualTo(30);
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void aFailingRecordDoesNotStopItsPartitionEvenWithThousandsBehindIt() {
+        for (int i = 0; i < 3000; i++) {
+            log.append(P0, "project-a", "w" + i, T0.toEpochMilli());
+        }
+        // w0 fails for 5 s; 3,000 records after it are three times what a partition may hold unsettled
+        FakeSink sink = new FakeSink((v, n) -> v.equals("w0") && clock.instant().isBefore(T0.plusSeconds(5))
+                ? Delivery.transientFailure("http_503", "partial") : Delivery.delivered(),
+                new BatchLimits(100, 1_000_000, 1000, Duration.ZERO));
+        SinkRunner runner = runner(config(Map.of()), sink);
+        turns(runner, sink, 40, "w0 failing"); // 2 s
+        assertThat(sink.delivered).hasSize(2999).doesNotContain("w0");
+        assertThat(log.committed(P0)).isZero();
+        turns(runner, sink, 100, "w0 recovering");
+        assertThat(sink.delivered).hasSize(3000);
+        assertThat(log.committed(P0)).isEqualTo(3000);
     }
 
     @Test

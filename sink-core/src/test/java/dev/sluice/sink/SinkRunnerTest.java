@@ -258,7 +258,7 @@ class SinkRunnerTest {
         });
         // the default park time (a minute)
         Map<String, String> defaults = new HashMap<>(Map.of("SLUICE_SINK_BACKOFF_BASE", "PT0.2S",
-                "SLUICE_SINK_BACKOFF_MAX", "PT5S", "SLUICE_SINK_RETRY_BASE", "PT30S",
+                "SLUICE_SINK_BACKOFF_MAX", "PT1S", "SLUICE_SINK_RETRY_BASE", "PT30S",
                 "SLUICE_SINK_RETRY_MAX_DELAY", "PT30M"));
         SinkConfig config = SinkConfig.fromEnv(withoutParkAfter(defaults), "sink-fake", 0);
         assertThat(config.retry().parkAfter()).isEqualTo(Duration.ofMinutes(1));
