@@ -3,6 +3,7 @@ package dev.sluice.allinone;
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
+import dev.sluice.model.EnvReader;
 import dev.sluice.router.RouterApp;
 import dev.sluice.router.RouterConfig;
 import dev.sluice.sink.Sink;
@@ -51,14 +52,18 @@ public final class AllInOne implements AutoCloseable {
         Map<String, String> check = config.serviceEnv(environment, "localhost:9092", embedded, 0);
         IngestConfig.fromEnv(check);
         RouterConfig.fromEnv(check);
+        List<SinkConfig> sinks = new ArrayList<>();
         if (config.firehoseEnabled()) {
-            SinkConfig.fromEnv(check, "sink-firehose", 0);
-            FirehoseConfig.fromEnv(check);
+            Map<String, String> env = config.sinkEnv(environment, "sink-firehose", "localhost:9092", embedded, 0);
+            sinks.add(SinkConfig.fromEnv(env, "sink-firehose", 0));
+            FirehoseConfig.fromEnv(env);
         }
         if (config.forwarderEnabled()) {
-            SinkConfig.fromEnv(check, "sink-forwarder", 0);
-            ForwarderConfig.fromEnv(check);
+            Map<String, String> env = config.sinkEnv(environment, "sink-forwarder", "localhost:9092", embedded, 0);
+            sinks.add(SinkConfig.fromEnv(env, "sink-forwarder", 0));
+            ForwarderConfig.fromEnv(env);
         }
+        refuseSharedGroups(sinks);
 
         EmbeddedKafkaBroker broker = embedded ? EmbeddedKafkaBroker.start(config.dataDir(), config.kafkaPort()) : null;
         AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap());
@@ -68,21 +73,38 @@ public final class AllInOne implements AutoCloseable {
             sluice.router = sluice.add(RouterApp.start(RouterConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort()))));
             if (config.firehoseEnabled()) {
-                sluice.firehose = sluice.add(startSink(config.serviceEnv(environment, sluice.bootstrap, embedded,
-                        config.firehoseAdminPort()), "sink-firehose", (env, registry) -> {
+                sluice.firehose = sluice.add(startSink(config.sinkEnv(environment, "sink-firehose", sluice.bootstrap,
+                        embedded, config.firehoseAdminPort()), "sink-firehose", (env, registry) -> {
                             FirehoseConfig fc = FirehoseConfig.fromEnv(env);
                             return new FirehoseDelivery(fc, FirehoseDelivery.client(fc));
                         }));
             }
             if (config.forwarderEnabled()) {
-                sluice.forwarder = sluice.add(startSink(config.serviceEnv(environment, sluice.bootstrap, embedded,
-                        config.forwarderAdminPort()), "sink-forwarder",
+                sluice.forwarder = sluice.add(startSink(config.sinkEnv(environment, "sink-forwarder", sluice.bootstrap,
+                        embedded, config.forwarderAdminPort()), "sink-forwarder",
                         (env, registry) -> new SegmentForwarder(ForwarderConfig.fromEnv(env), registry)));
             }
             return sluice;
         } catch (RuntimeException e) {
             sluice.close();
             throw e;
+        }
+    }
+
+    /**
+     * Two different sinks in one consumer group would split the events between them, each destination
+     * getting only part: refused before anything starts.
+     */
+    static void refuseSharedGroups(List<SinkConfig> sinks) {
+        Map<String, String> sinkByGroup = new java.util.HashMap<>();
+        for (SinkConfig s : sinks) {
+            String other = sinkByGroup.putIfAbsent(s.groupId(), s.sinkName());
+            if (other != null) {
+                throw new EnvReader.ConfigException("SLUICE_SINK_GROUP_ID: " + other + " and " + s.sinkName()
+                        + " would share the consumer group '" + s.groupId() + "', so each event would reach only one "
+                        + "of them; give each sink its own, e.g. " + AllInOneConfig.sinkPrefix(s.sinkName())
+                        + "SLUICE_SINK_GROUP_ID, or leave it unset for sluice-<sink>");
+            }
         }
     }
 

@@ -30,10 +30,41 @@ public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstr
                 r.integer("SLUICE_INGEST_ADMIN_PORT", 9100, 0, 65535),
                 r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535),
                 r.integer("SLUICE_FIREHOSE_ADMIN_PORT", 9102, 0, 65535),
-                r.raw("SLUICE_FIREHOSE_STREAMS") != null || r.raw("SLUICE_FIREHOSE_DEFAULT_STREAM") != null,
+                anySet(env, "sink-firehose", "SLUICE_FIREHOSE_STREAMS", "SLUICE_FIREHOSE_DEFAULT_STREAM"),
                 r.integer("SLUICE_FORWARDER_ADMIN_PORT", 9103, 0, 65535),
-                r.raw("SLUICE_FORWARD_WRITE_KEYS") != null || r.raw("SLUICE_FORWARD_WRITE_KEYS_FILE") != null
-                        || r.raw("SLUICE_FORWARD_DEFAULT_WRITE_KEY") != null);
+                anySet(env, "sink-forwarder", "SLUICE_FORWARD_WRITE_KEYS", "SLUICE_FORWARD_WRITE_KEYS_FILE",
+                        "SLUICE_FORWARD_DEFAULT_WRITE_KEY"));
+    }
+
+    /** Whether any of the variables is set, for all services or for this sink alone. */
+    private static boolean anySet(Map<String, String> env, String sinkName, String... names) {
+        for (String name : names) {
+            if (env.get(name) != null || env.get(sinkPrefix(sinkName) + name) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The environment one sink sees: the services' one, overlaid with every variable given for this sink
+     * alone, {@code <SINK>__<VARIABLE>} (e.g. {@code SINK_FIREHOSE__SLUICE_SINK_GROUP_ID}).
+     */
+    Map<String, String> sinkEnv(Map<String, String> shared, String sinkName, String bootstrap, boolean embedded,
+                                int adminPort) {
+        Map<String, String> env = serviceEnv(shared, bootstrap, embedded, adminPort);
+        String prefix = sinkPrefix(sinkName);
+        shared.forEach((name, value) -> {
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                env.put(name.substring(prefix.length()), value);
+            }
+        });
+        return env;
+    }
+
+    /** {@code sink-firehose} → {@code SINK_FIREHOSE__}. */
+    static String sinkPrefix(String sinkName) {
+        return sinkName.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "__";
     }
 
     /** The environment one service sees: the shared one plus what all-in-one decides for it. */

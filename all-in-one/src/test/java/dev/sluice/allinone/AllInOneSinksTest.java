@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.sink.firehose.FirehoseStandInAccess;
 import dev.sluice.sink.forwarder.SegmentStandInAccess;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,8 @@ class AllInOneSinksTest {
                      Map.entry("SLUICE_FORWARDER_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_FORWARD_URL", segment.url()),
                      Map.entry("SLUICE_FORWARD_WRITE_KEYS", "dev=segment-dev-key"),
+                     // one sink's own setting, by its prefix
+                     Map.entry("SINK_FORWARDER__SLUICE_SINK_GROUP_ID", "aio-segment"),
                      Map.entry("AWS_REGION", "us-east-1"), Map.entry("AWS_ACCESS_KEY_ID", "x"),
                      Map.entry("AWS_SECRET_ACCESS_KEY", "y")))) {
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
@@ -50,6 +54,10 @@ class AllInOneSinksTest {
             assertThat(sluice.firehoseAdminPort()).isPositive();
             await().atMost(60, TimeUnit.SECONDS).until(() -> segment.messageIds().size() >= 2);
             assertThat(segment.messageIds()).containsExactlyInAnyOrder("aio-1", "aio-2");
+            await().atMost(30, TimeUnit.SECONDS).until(() -> TopicProbe.committed(sluice.bootstrapServers(),
+                    "aio-segment", List.of("sluice.events.track", "sluice.events.identify")) == 2);
+            assertThat(TopicProbe.committed(sluice.bootstrapServers(), "sluice-sink-forwarder",
+                    List.of("sluice.events.track", "sluice.events.identify"))).isZero();
         } finally {
             SharedKafka.deleteRecursively(data);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.sink;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,9 +16,11 @@ public interface Sink extends AutoCloseable {
 
     /**
      * Delivers a batch. Returns one {@link Delivery} per record, in order. Throwing counts as a
-     * transient failure of every record (the network, a timeout).
+     * transient failure of every record (the network, a timeout). Must return by {@code deadline}
+     * (bound every request by it; records not tried by then are transient failures), so the
+     * consumer group never waits on one slow call.
      */
-    List<Delivery> deliver(List<SinkRecord> batch) throws Exception;
+    List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) throws Exception;
 
     @Override
     default void close() {

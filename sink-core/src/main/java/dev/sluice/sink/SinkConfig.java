@@ -13,10 +13,12 @@ import java.util.Map;
  *
  * @param sourceTopics the topics this sink delivers (default: all six typed topics)
  * @param linger overrides the sink's own linger when set; null otherwise
+ * @param deliveryTimeout the deadline each {@link Sink#deliver} call gets
  */
 public record SinkConfig(String sinkName, String bootstrapServers, Topics topics, int adminPort, String groupId,
                          StartPosition startFrom, List<String> sourceTopics, RetryPolicy retry, Duration linger,
-                         Duration sessionTimeout, int topicPartitions, int topicReplication) {
+                         Duration sessionTimeout, Duration deliveryTimeout, int topicPartitions,
+                         int topicReplication) {
 
     public SinkConfig {
         if (startFrom.kind() == StartPosition.Kind.OFFSET) {
@@ -25,40 +27,80 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
         if (sourceTopics.isEmpty()) {
             throw new ConfigException("SLUICE_SINK_TOPICS is empty");
         }
+        if (deliveryTimeout.isZero() || deliveryTimeout.isNegative()) {
+            throw new ConfigException("SLUICE_SINK_DELIVERY_TIMEOUT must be positive, got " + deliveryTimeout);
+        }
     }
 
     public static SinkConfig fromEnv(Map<String, String> env, String sinkName, int defaultAdminPort) {
         EnvReader r = new EnvReader(env);
+        if (r.raw("SLUICE_SINK_INPLACE_ATTEMPTS") != null) {
+            throw new ConfigException("SLUICE_SINK_INPLACE_ATTEMPTS is gone: records now keep being retried in place "
+                    + "for a time, SLUICE_SINK_PARK_AFTER (default PT1M), before they are parked");
+        }
         Topics topics = new Topics(r.stringAllowEmpty("SLUICE_TOPIC_PREFIX", Topics.DEFAULT_PREFIX));
         String sourceList = r.raw("SLUICE_SINK_TOPICS");
         List<String> sources = sourceList == null ? topics.allEventTopics()
                 : Arrays.stream(sourceList.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        RetryPolicy retry = new RetryPolicy(
-                r.integer("SLUICE_SINK_INPLACE_ATTEMPTS", 5, 1, 1000),
-                r.duration("SLUICE_SINK_BACKOFF_BASE", Duration.ofMillis(200)),
-                r.duration("SLUICE_SINK_BACKOFF_MAX", Duration.ofSeconds(10)),
-                r.duration("SLUICE_SINK_RETRY_BASE", Duration.ofSeconds(30)),
-                r.duration("SLUICE_SINK_RETRY_MAX_DELAY", Duration.ofMinutes(30)),
-                r.duration("SLUICE_SINK_MAX_AGE", Duration.ofHours(24)));
+        RetryPolicy retry;
+        try {
+            retry = new RetryPolicy(
+                    r.duration("SLUICE_SINK_PARK_AFTER", Duration.ofMinutes(1)),
+                    r.duration("SLUICE_SINK_BACKOFF_BASE", Duration.ofMillis(200)),
+                    r.duration("SLUICE_SINK_BACKOFF_MAX", Duration.ofSeconds(1)),
+                    r.duration("SLUICE_SINK_RETRY_BASE", Duration.ofSeconds(30)),
+                    r.duration("SLUICE_SINK_RETRY_MAX_DELAY", Duration.ofMinutes(30)),
+                    r.duration("SLUICE_SINK_MAX_AGE", Duration.ofHours(24)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("SLUICE_SINK_BACKOFF_BASE / SLUICE_SINK_BACKOFF_MAX: " + e.getMessage());
+        }
         String linger = r.raw("SLUICE_SINK_LINGER");
         return new SinkConfig(sinkName,
                 r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 topics,
                 r.integer("SLUICE_ADMIN_PORT", defaultAdminPort, 0, 65535),
-                r.string("SLUICE_SINK_GROUP_ID", "sluice-" + sinkName),
+                r.string("SLUICE_SINK_GROUP_ID", defaultGroupId(sinkName)),
                 StartPosition.parse(r.string("SLUICE_SINK_START_FROM", "earliest"), "SLUICE_SINK_START_FROM"),
                 sources, retry,
                 linger == null ? null : r.duration("SLUICE_SINK_LINGER", null),
                 r.duration("SLUICE_SINK_SESSION_TIMEOUT", Duration.ofSeconds(45)),
+                r.duration("SLUICE_SINK_DELIVERY_TIMEOUT", Duration.ofSeconds(30)),
                 r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
                 r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10));
     }
 
-    public String retryTopic() {
-        return topics.retry(sinkName);
+    /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */
+    public static String defaultGroupId(String sinkName) {
+        return "sluice-" + sinkName;
     }
 
+    /**
+     * The group's own retry topic: {@code <prefix>retry.<sink>} for the default group,
+     * {@code <prefix>retry.<sink>.<group>} for any other, so no group ever reads another's parked records.
+     */
+    public String retryTopic() {
+        return topics.retry(groupSuffix());
+    }
+
+    /** The group's own DLQ, named like {@link #retryTopic()}. */
     public String dlqTopic() {
-        return topics.dlq(sinkName);
+        return topics.dlq(groupSuffix());
+    }
+
+    private String groupSuffix() {
+        if (groupId.equals(defaultGroupId(sinkName))) {
+            return sinkName;
+        }
+        // a group id may hold characters a topic name may not
+        return sinkName + "." + groupId.replaceAll("[^a-zA-Z0-9._-]", "_");
+    }
+
+    /**
+     * How long the consumer may go without polling before the group takes its partitions: room for a
+     * whole delivery call and the parking after it.
+     */
+    public Duration maxPollInterval() {
+        Duration needed = deliveryTimeout.multipliedBy(2).plusSeconds(60);
+        return needed.compareTo(Duration.ofMinutes(5)) > 0 ? needed : Duration.ofMinutes(5);
     }
 }

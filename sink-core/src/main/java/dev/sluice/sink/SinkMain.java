@@ -26,7 +26,7 @@ public final class SinkMain {
         ReplayRange replay;
         try {
             config = SinkConfig.fromEnv(env, sinkName, defaultAdminPort);
-            replay = args.length > 0 ? ReplayRange.parse(args, sinkName) : null;
+            replay = args.length > 0 ? ReplayRange.parse(args, config) : null;
             sink = sinkFactory.apply(env, registry);
         } catch (EnvReader.ConfigException e) {
             System.err.println("sluice " + sinkName + ": configuration error: " + e.getMessage());

@@ -2,11 +2,14 @@ package dev.sluice.sink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 
 /** Per sink and project: what was delivered, retried, parked and dead-lettered, batch sizes, latency. */
 public final class SinkMetrics {
@@ -17,10 +20,15 @@ public final class SinkMetrics {
     private final DistributionSummary batchBytes;
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Counter rebuilds;
 
-    public SinkMetrics(MeterRegistry registry, String sink) {
+    public SinkMetrics(MeterRegistry registry, String sink, Clock clock) {
         this.registry = registry;
         this.sink = sink;
+        this.clock = clock;
+        this.rebuilds = Counter.builder("sluice.sink.consumer.rebuilds").tag("sink", sink)
+                .description("Consumers dropped after a failure and made again").register(registry);
         this.batchRecords = DistributionSummary.builder("sluice.sink.batch.records").tag("sink", sink)
                 .description("Records per delivery call").publishPercentileHistogram().register(registry);
         this.batchBytes = DistributionSummary.builder("sluice.sink.batch.bytes").tag("sink", sink)
@@ -46,6 +54,17 @@ public final class SinkMetrics {
         latencies.computeIfAbsent(p, k -> Timer.builder("sluice.sink.delivery.latency").tag("sink", sink)
                         .tag("project", p).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                         .maximumExpectedValue(Duration.ofHours(1)).register(registry))
-                .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAtMillis)));
+                .record(Duration.ofMillis(Math.max(0, clock.millis() - receivedAtMillis)));
+    }
+
+    /** {@code sluice_sink_consumer_rebuilds_total{sink}}: the loop survived a consumer or commit failure. */
+    public void consumerRebuilt() {
+        rebuilds.increment();
+    }
+
+    /** {@code sluice_sink_send_rate_limit{sink}}: calls a second the destination is allowed now (+Inf: no limit). */
+    public void sendRate(DoubleSupplier callsPerSecond) {
+        Gauge.builder("sluice.sink.send.rate.limit", callsPerSecond, DoubleSupplier::getAsDouble).tag("sink", sink)
+                .description("Calls a second the destination may get, lowered when it throttles").register(registry);
     }
 }

@@ -3,28 +3,30 @@ package dev.sluice.sink;
 import dev.sluice.model.EventHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,116 +34,208 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable delivery loop: poll, batch within the sink's limits, deliver, retry what failed
- * transiently with backoff (pausing those partitions, never the loop), park what keeps failing in the
- * retry topic, dead-letter what never can succeed, and commit each partition only up to the first
- * record not yet delivered or durably parked.
+ * The delivery loop: poll, hand ready records to the sink in batches ({@link BatchAssembler}) as often
+ * as {@link SendRate} allows, settle each record ({@link Settlement}), commit what {@link PartitionQueues}
+ * allow, pause only partitions that hold too much. A consumer or commit failure rebuilds the consumer and resumes from the committed offsets.
  */
 public final class SinkRunner implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkRunner.class);
     private static final long MAX_POLL_WAIT_MS = 200;
+    /** Deliveries in one turn of the loop stop starting after this, so poll() comes round often. */
+    private static final long DELIVERY_TURN_MS = 1000;
 
     private final SinkConfig config;
     private final Sink sink;
+    private final Clock clock;
     private final SinkMetrics metrics;
-    private final BatchLimits limits;
-    private final ReplayRange replay;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaClientMetrics consumerMetrics;
+    private final MeterRegistry registry;
+    private final SourceAssignment assignment;
+    private final Supplier<Consumer<String, byte[]>> consumers;
     private final RecordParker parker;
-    private final int maxPendingPerPartition;
-    private final Map<TopicPartition, ArrayDeque<PendingRecord>> queues = new LinkedHashMap<>();
-    private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
+    private final Settlement settlement;
+    private final BatchAssembler assembler;
+    private final PartitionQueues queues;
+    private final SendRate sendRate;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private Consumer<String, byte[]> consumer;
+    private KafkaClientMetrics consumerMetrics;
     private volatile boolean running = true;
     private volatile boolean finished;
-    private volatile long lastPollMillis = System.currentTimeMillis();
+    private volatile long lastPollMillis;
+    private long rebuildDelayMillis = 500;
 
     /** @param replay a bounded replay run, or null for the live group */
     public SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay) {
-        this.config = config;
-        this.sink = sink;
-        this.replay = replay;
-        this.metrics = new SinkMetrics(registry, config.sinkName());
-        BatchLimits own = sink.limits();
-        this.limits = config.linger() == null ? own
-                : new BatchLimits(own.maxRecords(), own.maxBytes(), own.maxRecordBytes(), config.linger());
-        this.maxPendingPerPartition = Math.max(2 * limits.maxRecords(), 1000);
-        this.consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-        this.consumerMetrics = new KafkaClientMetrics(consumer);
-        consumerMetrics.bindTo(registry);
-        this.parker = new RecordParker(config.bootstrapServers(), config.retryTopic(), config.dlqTopic(),
-                config.sinkName());
+        this(config, sink, registry, replay, Clock.systemUTC(), null,
+                RecordParker.producer(config.bootstrapServers(), config.sinkName() + "-parker"));
     }
 
-    private Properties consumerProperties() {
+    /**
+     * @param consumers makes a consumer (again after a failure); null for a {@link KafkaConsumer} from the config
+     */
+    SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay, Clock clock,
+               Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer) {
+        this.config = config;
+        this.sink = sink;
+        this.clock = clock;
+        this.registry = registry;
+        this.metrics = new SinkMetrics(registry, config.sinkName(), clock);
+        this.assignment = replay == null ? new LiveAssignment(config) : new ReplayAssignment(replay);
+        BatchLimits own = sink.limits();
+        BatchLimits limits = config.linger() == null ? own
+                : new BatchLimits(own.maxRecords(), own.maxBytes(), own.maxRecordBytes(), config.linger());
+        this.assembler = new BatchAssembler(limits);
+        this.queues = new PartitionQueues(Math.max(2 * limits.maxRecords(), 1000));
+
+        this.sendRate = new SendRate(SendRate.MAX_GAP);
+        this.consumers = consumers != null ? consumers
+                : () -> new KafkaConsumer<>(consumerProperties(limits), new StringDeserializer(),
+                        new ByteArrayDeserializer());
+        this.parker = new RecordParker(producer, clock, config.retryTopic(), config.dlqTopic(), config.sinkName());
+        this.settlement = new Settlement(new RetryRules(config.retry(), new SplittableRandom()), parker, metrics, clock,
+                config.sinkName());
+        this.lastPollMillis = clock.millis();
+        metrics.sendRate(sendRate::callsPerSecond);
+    }
+
+    private Properties consumerProperties(BatchLimits limits) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, replay != null ? replay.groupId() : config.groupId());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.sinkName() + (replay != null ? "-replay" : ""));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, assignment.groupId());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.sinkName() + (assignment.flushEagerly() ? "-replay" : ""));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 config.startFrom().kind() == StartPosition.Kind.LATEST ? "latest" : "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, limits.maxRecords()));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
         return p;
     }
 
     @Override
     public void run() {
+        LOG.info("event=sink_started sink={} group={} topics={} replay={} retryTopic={} dlq={}", config.sinkName(),
+                assignment.groupId(), config.sourceTopics(), assignment.flushEagerly(), config.retryTopic(),
+                config.dlqTopic());
         try {
-            if (replay != null) {
-                assignReplay();
-            } else {
-                List<String> topics = new ArrayList<>(config.sourceTopics());
-                topics.add(config.retryTopic());
-                consumer.subscribe(topics, new Rebalance());
-            }
-            LOG.info("event=sink_started sink={} group={} topics={} replay={}", config.sinkName(),
-                    replay != null ? replay.groupId() : config.groupId(),
-                    replay != null ? replay.topic() : config.sourceTopics(), replay != null);
-            while (running) {
-                long now = System.currentTimeMillis();
-                var polled = consumer.poll(Duration.ofMillis(pollWait(now)));
-                lastPollMillis = System.currentTimeMillis();
-                enqueue(polled);
-                deliverReady();
-                commitSettled(queues.keySet());
-                adjustPauses();
-                if (replay != null && replayComplete()) {
-                    finished = true;
-                    LOG.info("event=replay_complete sink={} topic={} group={}", config.sinkName(), replay.topic(),
-                            replay.groupId());
-                    break;
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
+            while (running && !turn()) {
+                // each turn polls, delivers and commits; a failed consumer is rebuilt inside turn()
             }
         } catch (RuntimeException e) {
             LOG.error("event=sink_loop_failed sink={} error=\"{}\"", config.sinkName(), e.toString(), e);
             throw e;
         } finally {
-            try {
-                commitSettled(new ArrayList<>(queues.keySet()));
-            } catch (RuntimeException e) {
-                LOG.warn("event=final_commit_failed sink={} error=\"{}\"", config.sinkName(), e.toString());
-            }
-            consumerMetrics.close();
-            consumer.close(Duration.ofSeconds(10));
+            disconnect(true);
             parker.close();
             stopped.countDown();
             LOG.info("event=sink_stopped sink={}", config.sinkName());
         }
     }
 
+    /**
+     * One turn of the loop, surviving consumer and commit failures by rebuilding the consumer; true
+     * when the run is over (a replay delivered its range). Package-private for tests.
+     */
+    boolean turn() {
+        try {
+            if (consumer == null) {
+                connect();
+            }
+            step();
+            rebuildDelayMillis = 500;
+            if (assignment.complete(consumer, queues)) {
+                finished = true;
+                LOG.info("event=replay_complete sink={} group={}", config.sinkName(), assignment.groupId());
+                return true;
+            }
+        } catch (WakeupException | InterruptException e) {
+            if (running) {
+                rebuild(e);
+            }
+        } catch (KafkaException e) {
+            rebuild(e);
+        }
+        return false;
+    }
+
+    /** Poll, deliver what is ready, commit, pause or resume. */
+    private void step() {
+        long now = clock.millis();
+        long wait = Math.max(assembler.waitMillis(queues, now, MAX_POLL_WAIT_MS), sendRate.nextCallMillis() - now);
+        var polled = consumer.poll(Duration.ofMillis(Math.max(0, Math.min(wait, MAX_POLL_WAIT_MS))));
+        lastPollMillis = clock.millis();
+        enqueue(polled);
+        deliverReady();
+        commit(queues.partitions());
+        adjustPauses();
+    }
+
+    private void connect() {
+        consumer = consumers.get();
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        assignment.attach(consumer, new SourceAssignment.Owner() {
+            @Override
+            public void revoked(Collection<TopicPartition> partitions) {
+                commit(partitions);
+                queues.drop(partitions);
+            }
+
+            @Override
+            public void lost(Collection<TopicPartition> partitions) {
+                queues.drop(partitions);
+            }
+        });
+    }
+
+    /** Drops the consumer and everything uncommitted; the next turn starts over from the committed offsets. */
+    private void rebuild(RuntimeException cause) {
+        LOG.warn("event=consumer_failed sink={} group={} action=rebuild retryInMs={} error=\"{}\"", config.sinkName(),
+                assignment.groupId(), rebuildDelayMillis, cause.toString());
+        metrics.consumerRebuilt();
+        disconnect(false);
+        try {
+            stopRequested.await(rebuildDelayMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+        rebuildDelayMillis = Math.min(30_000, rebuildDelayMillis * 2);
+    }
+
+    /** @param commitSettled whether to commit what is settled first (a clean stop) */
+    private void disconnect(boolean commitSettled) {
+        if (consumer == null) {
+            return;
+        }
+        if (commitSettled) {
+            try {
+                commit(new ArrayList<>(queues.partitions()));
+            } catch (RuntimeException e) {
+                LOG.warn("event=final_commit_failed sink={} error=\"{}\"", config.sinkName(), e.toString());
+            }
+        }
+        queues.clear();
+        consumerMetrics.close();
+        try {
+            consumer.close(Duration.ofSeconds(commitSettled ? 10 : 2));
+        } catch (RuntimeException e) {
+            LOG.warn("event=consumer_close_failed sink={} error=\"{}\"", config.sinkName(), e.toString());
+        }
+        consumer = null;
+    }
+
     /** Asks the loop to stop after the current step; waits for it. Undelivered records stay uncommitted. */
     public void stop(Duration timeout) {
         running = false;
-        consumer.wakeup();
+        stopRequested.countDown();
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         try {
             stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -151,7 +245,7 @@ public final class SinkRunner implements Runnable {
 
     /** Alive while the loop polls within the consumer's own patience. */
     public boolean isAlive() {
-        return stopped.getCount() > 0 && System.currentTimeMillis() - lastPollMillis < 300_000;
+        return stopped.getCount() > 0 && clock.millis() - lastPollMillis < config.maxPollInterval().toMillis();
     }
 
     public boolean isFinished() {
@@ -162,83 +256,42 @@ public final class SinkRunner implements Runnable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private long pollWait(long now) {
-        long wait = MAX_POLL_WAIT_MS;
-        for (ArrayDeque<PendingRecord> q : queues.values()) {
-            for (PendingRecord p : q) {
-                if (!p.settled) {
-                    long due = Math.max(p.notBeforeMillis, p.readySinceMillis + limits.linger().toMillis());
-                    wait = Math.min(wait, Math.max(0, due - now));
-                }
-            }
-        }
-        return wait;
-    }
-
     private void enqueue(Iterable<ConsumerRecord<String, byte[]>> polled) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<PendingRecord> tooLarge = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : polled) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            Long end = replayEnd.get(tp);
-            if (end != null && r.offset() >= end) {
-                continue; // past the replay range
+            if (!assignment.accepts(r)) {
+                continue;
             }
             PendingRecord p = new PendingRecord(r, r.topic().equals(config.retryTopic()), now);
             if (p.fromRetryTopic) {
                 RetryHeaders.restore(p);
                 p.readySinceMillis = Math.max(now, p.notBeforeMillis);
             }
-            queues.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(p);
-            if (p.size() > limits.maxRecordBytes()) {
+            queues.add(new TopicPartition(r.topic(), r.partition()), p);
+            if (p.size() > assembler.limits().maxRecordBytes()) {
                 tooLarge.add(p);
             }
         }
         if (!tooLarge.isEmpty()) {
-            for (PendingRecord p : tooLarge) {
-                parker.deadLetter(p, "record_too_large", "record of " + p.size() + " bytes exceeds the "
-                        + config.sinkName() + " limit of " + limits.maxRecordBytes() + " bytes");
-            }
-            settleAfterFlush(tooLarge, "dead_lettered");
+            settlement.tooLarge(tooLarge, assembler.limits().maxRecordBytes());
         }
     }
 
-    /** Delivers ready batches, but returns to poll() within about a second so rebalances are not held up. */
+    /** Delivers ready batches, but stops starting new ones after a while so poll() comes round. */
     private void deliverReady() {
-        long until = System.currentTimeMillis() + 1000;
-        while (running && System.currentTimeMillis() < until) {
-            List<PendingRecord> batch = nextBatch(System.currentTimeMillis());
+        long until = clock.millis() + DELIVERY_TURN_MS;
+        while (running) {
+            long now = clock.millis();
+            if (now >= until || now < sendRate.nextCallMillis()) {
+                return;
+            }
+            List<PendingRecord> batch = assembler.next(queues, now, assignment.flushEagerly());
             if (batch.isEmpty()) {
                 return;
             }
             deliver(batch);
         }
-    }
-
-    /** Ready records in partition order up to the limits; empty until the batch is full or has lingered. */
-    private List<PendingRecord> nextBatch(long now) {
-        List<PendingRecord> batch = new ArrayList<>();
-        long bytes = 0;
-        long oldest = Long.MAX_VALUE;
-        boolean full = false;
-        outer:
-        for (ArrayDeque<PendingRecord> q : queues.values()) {
-            for (PendingRecord p : q) {
-                if (!p.readyAt(now)) {
-                    continue;
-                }
-                if (batch.size() == limits.maxRecords() || bytes + p.size() > limits.maxBytes()) {
-                    full = true;
-                    break outer;
-                }
-                batch.add(p);
-                bytes += p.size();
-                oldest = Math.min(oldest, p.readySinceMillis);
-            }
-        }
-        boolean lingered = oldest + limits.linger().toMillis() <= now;
-        boolean endOfReplay = replay != null && !batch.isEmpty();
-        return full || lingered || batch.size() == limits.maxRecords() || endOfReplay ? batch : List.of();
     }
 
     private void deliver(List<PendingRecord> batch) {
@@ -251,227 +304,63 @@ public final class SinkRunner implements Runnable {
             bytes += p.size();
         }
         metrics.batch(batch.size(), bytes);
+        long start = clock.millis();
+        Instant deadline = Instant.ofEpochMilli(start).plus(config.deliveryTimeout());
         List<Delivery> results;
         try {
-            results = sink.deliver(Collections.unmodifiableList(records));
+            results = sink.deliver(Collections.unmodifiableList(records), deadline);
             if (results.size() != batch.size()) {
                 throw new IllegalStateException(config.sinkName() + " answered " + results.size()
                         + " results for " + batch.size() + " records");
             }
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             LOG.warn("event=delivery_failed sink={} records={} error=\"{}\"", config.sinkName(), batch.size(),
                     e.toString());
             results = Collections.nCopies(batch.size(), Delivery.transientFailure("delivery_error", e.toString()));
         }
-        settle(batch, results);
+        long took = clock.millis() - start;
+        if (took > config.deliveryTimeout().toMillis()) {
+            LOG.warn("event=delivery_overran sink={} records={} tookMs={} deadlineMs={}", config.sinkName(),
+                    batch.size(), took, config.deliveryTimeout().toMillis());
+        }
+        sendRate.answered(start, results);
+        settlement.settle(batch, results);
     }
 
-    private void settle(List<PendingRecord> batch, List<Delivery> results) {
-        long now = System.currentTimeMillis();
-        Instant nowInstant = Instant.ofEpochMilli(now);
-        RetryPolicy policy = config.retry();
-        List<PendingRecord> parked = new ArrayList<>();
-        List<PendingRecord> dead = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingRecord p = batch.get(i);
-            Delivery d = results.get(i);
-            String project = p.record.key();
-            if (d.outcome() == Delivery.Outcome.DELIVERED) {
-                p.settled = true;
-                metrics.record(project, "delivered");
-                metrics.latency(project, p.record.timestamp());
-                continue;
-            }
-            p.attempts++;
-            if (p.firstFailure == null) {
-                p.firstFailure = nowInstant;
-            }
-            if (d.outcome() == Delivery.Outcome.PERMANENT) {
-                parker.deadLetter(p, d.code(), d.reason());
-                dead.add(p);
-            } else if (Duration.between(p.firstFailure, nowInstant).compareTo(policy.maxAge()) >= 0) {
-                parker.deadLetter(p, d.code(), "still failing after " + policy.maxAge() + ": " + d.reason());
-                dead.add(p);
-            } else if (p.fromRetryTopic || p.attempts >= policy.inPlaceAttempts()) {
-                Duration delay = policy.parkDelay(p.parkings + 1);
-                if (d.retryAfter() != null && d.retryAfter().compareTo(delay) > 0) {
-                    delay = d.retryAfter();
-                }
-                parker.park(p, d.code(), d.reason(), nowInstant.plus(delay));
-                parked.add(p);
-            } else {
-                p.notBeforeMillis = now + policy.inPlaceDelay(p.attempts, d.retryAfter()).toMillis();
-                p.readySinceMillis = p.notBeforeMillis;
-                metrics.record(project, "retried");
-            }
-        }
-        List<PendingRecord> both = new ArrayList<>(parked);
-        both.addAll(dead);
-        if (!both.isEmpty()) {
-            if (settleAfterFlush(both, null)) {
-                parked.forEach(p -> metrics.record(p.record.key(), "parked"));
-                dead.forEach(p -> metrics.record(p.record.key(), "dead_lettered"));
-                if (!dead.isEmpty()) {
-                    LOG.warn("event=dead_lettered sink={} records={} topic={}", config.sinkName(), dead.size(),
-                            config.dlqTopic());
-                }
-            }
-        }
-    }
-
-    /** Marks records settled once the parker's writes are acknowledged; if they fail, tries them again later. */
-    private boolean settleAfterFlush(List<PendingRecord> records, String outcome) {
-        try {
-            parker.flush();
-            for (PendingRecord p : records) {
-                p.settled = true;
-                if (outcome != null) {
-                    metrics.record(p.record.key(), outcome);
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            LOG.warn("event=park_failed sink={} records={} error=\"{}\"", config.sinkName(), records.size(),
-                    e.toString());
-            long retryAt = System.currentTimeMillis() + 1000;
-            for (PendingRecord p : records) {
-                p.notBeforeMillis = retryAt;
-                p.readySinceMillis = retryAt;
-            }
-            return false;
-        }
-    }
-
-    /** Commits, per partition, the offset after the last record settled in an unbroken run from the head. */
-    private void commitSettled(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            ArrayDeque<PendingRecord> q = queues.get(tp);
-            if (q == null) {
-                continue;
-            }
-            long next = -1;
-            while (!q.isEmpty() && q.peekFirst().settled) {
-                next = q.pollFirst().record.offset() + 1;
-            }
-            if (next >= 0) {
-                offsets.put(tp, new OffsetAndMetadata(next));
-            }
-        }
+    private void commit(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = queues.takeCommittable(partitions);
         if (!offsets.isEmpty()) {
             consumer.commitSync(offsets);
         }
     }
 
-    /** Pauses partitions that are backing off or have enough waiting; the loop itself keeps polling. */
+    /**
+     * Pauses a partition that holds as many records as it may, a replay partition read to its end, and
+     * a retry-topic partition whose records are not due yet; failed records in backoff do not stop
+     * their partition.
+     */
     private void adjustPauses() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
+        Set<TopicPartition> waitingForDue = new HashSet<>();
+        for (PendingRecord p : queues.unsettled()) {
+            if (p.fromRetryTopic && !p.settled && p.roundAttempts == 0 && p.notBeforeMillis > now) {
+                waitingForDue.add(new TopicPartition(p.record.topic(), p.record.partition()));
+            }
+        }
         Set<TopicPartition> pause = new HashSet<>();
         Set<TopicPartition> resume = new HashSet<>();
         for (TopicPartition tp : consumer.assignment()) {
-            ArrayDeque<PendingRecord> q = queues.get(tp);
-            boolean backingOff = false;
-            if (q != null) {
-                for (PendingRecord p : q) {
-                    if (!p.settled && p.notBeforeMillis > now) {
-                        backingOff = true;
-                        break;
-                    }
-                }
-            }
-            boolean replayDone = replayEnd.containsKey(tp) && consumer.position(tp) >= replayEnd.get(tp);
-            if (backingOff || replayDone || (q != null && q.size() >= maxPendingPerPartition)) {
+            if (queues.full(tp) || assignment.exhausted(consumer, tp) || waitingForDue.contains(tp)) {
                 pause.add(tp);
             } else {
                 resume.add(tp);
             }
         }
-        pause.retainAll(consumer.assignment());
         consumer.pause(pause);
         resume.retainAll(consumer.paused());
         consumer.resume(resume);
-    }
-
-    private void assignReplay() {
-        List<TopicPartition> partitions = consumer.partitionsFor(replay.topic(), Duration.ofSeconds(30)).stream()
-                .map(i -> new TopicPartition(replay.topic(), i.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("replay topic " + replay.topic() + " does not exist");
-        }
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
-        for (TopicPartition tp : partitions) {
-            replayEnd.put(tp, switch (replay.to().kind()) {
-                case OFFSET -> Math.min(replay.to().offset(), ends.get(tp));
-                case INSTANT -> offsetAt(tp, replay.to().instant(), ends.get(tp));
-                default -> ends.get(tp);
-            });
-        }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata c = committed.get(tp);
-            if (c != null) {
-                consumer.seek(tp, c.offset()); // a replay that was interrupted resumes where it stopped
-                continue;
-            }
-            switch (replay.from().kind()) {
-                case EARLIEST -> consumer.seek(tp, begins.get(tp));
-                case LATEST -> consumer.seek(tp, ends.get(tp));
-                case OFFSET -> consumer.seek(tp, Math.max(begins.get(tp), replay.from().offset()));
-                case INSTANT -> consumer.seek(tp, offsetAt(tp, replay.from().instant(), ends.get(tp)));
-            }
-        }
-        LOG.info("event=replay_assigned topic={} partitions={} end={}", replay.topic(), partitions.size(), replayEnd);
-    }
-
-    private long offsetAt(TopicPartition tp, Instant at, long fallback) {
-        OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(tp, at.toEpochMilli())).get(tp);
-        return found == null ? fallback : found.offset();
-    }
-
-    private boolean replayComplete() {
-        for (Map.Entry<TopicPartition, Long> e : replayEnd.entrySet()) {
-            ArrayDeque<PendingRecord> q = queues.get(e.getKey());
-            if ((q != null && !q.isEmpty()) || consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Drops revoked partitions' pending records after committing what was settled; the new owner re-delivers the rest. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commitSettled(partitions);
-            partitions.forEach(queues::remove);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(queues::remove);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (config.startFrom().kind() != StartPosition.Kind.INSTANT) {
-                return;
-            }
-            Set<TopicPartition> sources = new HashSet<>();
-            for (TopicPartition tp : partitions) {
-                if (!tp.topic().equals(config.retryTopic())) {
-                    sources.add(tp);
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(sources);
-            for (TopicPartition tp : sources) {
-                if (committed.get(tp) == null) {
-                    long end = consumer.endOffsets(List.of(tp)).get(tp);
-                    consumer.seek(tp, offsetAt(tp, config.startFrom().instant(), end));
-                }
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.sink;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ final class FakeSink implements Sink {
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     final List<String> delivered = new CopyOnWriteArrayList<>();
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
-    private final BiFunction<String, Integer, Delivery> behaviour;
+    private final BiFunction<SinkRecord, Integer, Delivery> behaviour;
     private final BatchLimits limits;
 
     FakeSink(BiFunction<String, Integer, Delivery> behaviour) {
@@ -24,6 +25,11 @@ final class FakeSink implements Sink {
     }
 
     FakeSink(BiFunction<String, Integer, Delivery> behaviour, BatchLimits limits) {
+        this(limits, (r, n) -> behaviour.apply(new String(r.value(), StandardCharsets.UTF_8), n));
+    }
+
+    /** @param behaviour given the whole record (its headers too) and its attempt number */
+    FakeSink(BatchLimits limits, BiFunction<SinkRecord, Integer, Delivery> behaviour) {
         this.behaviour = behaviour;
         this.limits = limits;
     }
@@ -39,14 +45,14 @@ final class FakeSink implements Sink {
     }
 
     @Override
-    public List<Delivery> deliver(List<SinkRecord> batch) {
+    public List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) {
         List<Delivery> out = new ArrayList<>();
         List<String> values = new ArrayList<>();
         for (SinkRecord r : batch) {
             String v = new String(r.value(), StandardCharsets.UTF_8);
             values.add(v);
             int n = attempts.computeIfAbsent(v, k -> new AtomicInteger()).incrementAndGet();
-            Delivery d = behaviour.apply(v, n);
+            Delivery d = behaviour.apply(r, n);
             if (d.outcome() == Delivery.Outcome.DELIVERED) {
                 delivered.add(v);
             }

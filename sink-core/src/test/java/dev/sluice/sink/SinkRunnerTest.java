@@ -44,7 +44,7 @@ class SinkRunnerTest {
                 "SLUICE_SINK_BACKOFF_MAX", "PT0.05S",
                 "SLUICE_SINK_RETRY_BASE", "PT0.5S",
                 "SLUICE_SINK_RETRY_MAX_DELAY", "PT1S",
-                "SLUICE_SINK_INPLACE_ATTEMPTS", "3",
+                "SLUICE_SINK_PARK_AFTER", "PT0.3S",
                 "SLUICE_ADMIN_PORT", "0"));
         env.putAll(extra);
         return SinkConfig.fromEnv(env, "sink-fake", 0);
@@ -63,7 +63,14 @@ class SinkRunnerTest {
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(source, i % 2, "project-" + (i % 3),
                         v.getBytes(StandardCharsets.UTF_8));
                 EventHeaders.put(r.headers(), EventHeaders.TYPE, "track");
-                p.send(r);
+                if (i < 2) {
+                    // one acknowledged write per new partition before the rest: a partition whose leader is
+                    // still settling can answer NOT_LEADER to several in-flight batches, which the idempotent
+                    // producer then retries out of sequence, forever
+                    p.send(r).get();
+                } else {
+                    p.send(r);
+                }
             }
         }
         return values;
@@ -89,7 +96,7 @@ class SinkRunnerTest {
     @Test
     void transientFailuresAreRetriedInPlaceResendingOnlyWhatFailed() throws Exception {
         List<String> values = produce(200, "t");
-        // every 10th value fails twice, then succeeds (budget is 3 attempts: no parking)
+        // every 10th value fails twice, then succeeds well within the park time: no parking
         FakeSink sink = new FakeSink((v, n) -> Integer.parseInt(v.substring(1)) % 10 == 0 && n <= 2
                 ? Delivery.transientFailure("http_503", "unavailable") : Delivery.delivered());
         SinkConfig config = config(Map.of());
@@ -106,25 +113,34 @@ class SinkRunnerTest {
     }
 
     @Test
-    void pastTheInPlaceBudgetARecordIsParkedThenDeliveredFromTheRetryTopic() throws Exception {
+    void aRecordFailingPastTheParkTimeIsParkedThenGetsTheSameInPlaceTreatmentFromTheRetryTopic() throws Exception {
         produce(20, "p");
-        // p7 fails 4 times: 3 in place, parked, 4th attempt (from the retry topic) fails, parked again, 5th works
-        FakeSink sink = new FakeSink((v, n) -> v.equals("p7") && n <= 4
-                ? Delivery.transientFailure("http_500", "boom") : Delivery.delivered());
+        // p7 fails until it has been parked twice: each time it keeps failing in place for the park time
+        // (0.3 s here), is parked, comes back from the retry topic and is retried in place again
+        FakeSink sink = new FakeSink(new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20)), (r, n) -> {
+            String parkings = EventHeaders.text(r.headers(), RetryHeaders.PARKINGS);
+            boolean failing = new String(r.value(), StandardCharsets.UTF_8).equals("p7")
+                    && (parkings == null || Integer.parseInt(parkings) < 2);
+            return failing ? Delivery.transientFailure("http_500", "boom") : Delivery.delivered();
+        });
         SinkConfig config = config(Map.of());
         try (SinkService service = SinkService.start(config, sink, null)) {
             await().atMost(30, TimeUnit.SECONDS).until(() -> sink.delivered.contains("p7"));
             await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 20);
         }
         assertThat(sink.delivered).hasSize(20).doesNotHaveDuplicates();
-        assertThat(sink.attempts.get("p7").get()).isEqualTo(5);
         List<ConsumerRecord<String, byte[]>> parked = TopicProbe.read(SharedKafka.bootstrapServers(),
                 config.retryTopic(), 2, Duration.ofSeconds(10));
         assertThat(parked).hasSize(2);
         assertThat(new String(parked.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("p7");
         assertThat(FailureHeaders.text(parked.get(0).headers(), FailureHeaders.CODE)).isEqualTo("http_500");
-        assertThat(FailureHeaders.text(parked.get(0).headers(), FailureHeaders.ATTEMPTS)).isEqualTo("3");
-        assertThat(FailureHeaders.text(parked.get(1).headers(), FailureHeaders.ATTEMPTS)).isEqualTo("4");
+        int firstRound = Integer.parseInt(FailureHeaders.text(parked.get(0).headers(), FailureHeaders.ATTEMPTS));
+        int secondRound = Integer.parseInt(FailureHeaders.text(parked.get(1).headers(), FailureHeaders.ATTEMPTS));
+        // several attempts in place before each parking, not one
+        assertThat(firstRound).isGreaterThan(1);
+        assertThat(secondRound).isGreaterThan(firstRound + 1);
+        assertThat(sink.attempts.get("p7").get()).isEqualTo(secondRound + 1);
+        assertThat(FailureHeaders.text(parked.get(1).headers(), RetryHeaders.PARKINGS)).isEqualTo("2");
         assertThat(FailureHeaders.text(parked.get(1).headers(), RetryHeaders.ORIGIN_TOPIC)).isEqualTo(source);
         assertThat(FailureHeaders.text(parked.get(0).headers(), EventHeaders.TYPE)).isEqualTo("track");
         assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.dlqTopic())).isZero();
@@ -174,13 +190,98 @@ class SinkRunnerTest {
 
         FakeSink fixed = new FakeSink((v, n) -> Delivery.delivered());
         ReplayRange range = ReplayRange.parse(new String[] {"replay", config.dlqTopic(), "earliest", "latest"},
-                "sink-fake");
+                config);
         try (SinkService replay = SinkService.start(config, fixed, range)) {
             assertThat(replay.awaitReplay(Duration.ofSeconds(30))).isTrue();
         }
         assertThat(fixed.delivered).hasSize(10).doesNotHaveDuplicates();
         assertThat(committed(range.groupId(), config.dlqTopic())).isEqualTo(10);
         assertThat(committed(config.groupId(), config.dlqTopic())).isZero();
+    }
+
+    @Test
+    void twoGroupsOfOneSinkEachGetEveryEventAndOnlyTheirOwnRetriesAndDlq() throws Exception {
+        List<String> values = produce(300, "g");
+        // group A's destination fails every 7th event until it has been parked once, and refuses every 50th
+        FakeSink a = new FakeSink(new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20)), (r, n) -> {
+            int i = Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8).substring(1));
+            if (i % 50 == 3) {
+                return Delivery.permanentFailure("http_400", "A refuses it");
+            }
+            return i % 7 == 0 && EventHeaders.text(r.headers(), RetryHeaders.PARKINGS) == null
+                    ? Delivery.transientFailure("http_503", "A is struggling") : Delivery.delivered();
+        });
+        FakeSink b = new FakeSink((v, n) -> Delivery.delivered());
+        SinkConfig configA = config(Map.of("SLUICE_SINK_GROUP_ID", "group-a"));
+        SinkConfig configB = config(Map.of("SLUICE_SINK_GROUP_ID", "group-b"));
+        assertThat(configA.retryTopic()).isEqualTo(topics.prefix() + "retry.sink-fake.group-a");
+        assertThat(configB.dlqTopic()).isEqualTo(topics.prefix() + "dlq.sink-fake.group-b");
+        try (SinkService serviceA = SinkService.start(configA, a, null);
+             SinkService serviceB = SinkService.start(configB, b, null)) {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> committed("group-a", source) == 300
+                    && committed("group-b", source) == 300 && a.delivered.size() == 294);
+            Thread.sleep(500); // room for a stray delivery of A's retries to B, should there be one
+        }
+        assertThat(b.delivered).hasSize(300).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(values);
+        assertThat(a.delivered).hasSize(294).doesNotHaveDuplicates();
+        String bootstrap = SharedKafka.bootstrapServers();
+        assertThat(TopicProbe.count(bootstrap, configA.retryTopic())).isEqualTo(42); // 0, 7, … 294 but 203, refused
+        assertThat(TopicProbe.count(bootstrap, configA.dlqTopic())).isEqualTo(6);
+        assertThat(TopicProbe.count(bootstrap, configB.retryTopic())).isZero();
+        assertThat(TopicProbe.count(bootstrap, configB.dlqTopic())).isZero();
+        assertThat(TopicProbe.count(bootstrap, topics.retry("sink-fake"))).isZero();
+
+        // group A's DLQ replayed for group A after a fix: only its six records, B untouched
+        FakeSink fixedA = new FakeSink((v, n) -> Delivery.delivered());
+        ReplayRange range = ReplayRange.parse(new String[] {"replay", configA.dlqTopic()}, configA);
+        assertThat(range.forGroup()).isEqualTo("group-a");
+        try (SinkService replay = SinkService.start(configA, fixedA, range)) {
+            assertThat(replay.awaitReplay(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(fixedA.delivered).containsExactlyInAnyOrder("g3", "g53", "g103", "g153", "g203", "g253");
+        assertThat(committed("group-b", configA.dlqTopic())).isZero();
+        // and group B may not replay group A's DLQ by mistake
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> ReplayRange.parse(new String[] {"replay", configA.dlqTopic()}, configB))
+                .hasMessageContaining("another consumer group").hasMessageContaining("group-b");
+    }
+
+    @Test
+    void twentyPercentRandomPerRecordFailuresAreAllDeliveredAndNoneParked() throws Exception {
+        List<String> values = produce(2000, "r");
+        java.util.Random random = new java.util.Random(20);
+        FakeSink sink = new FakeSink((v, n) -> {
+            synchronized (random) {
+                return random.nextDouble() < 0.2 ? Delivery.transientFailure("ServiceUnavailableException",
+                        "Slow down.") : Delivery.delivered();
+            }
+        });
+        // the default park time (a minute)
+        Map<String, String> defaults = new HashMap<>(Map.of("SLUICE_SINK_BACKOFF_BASE", "PT0.2S",
+                "SLUICE_SINK_BACKOFF_MAX", "PT1S", "SLUICE_SINK_RETRY_BASE", "PT30S",
+                "SLUICE_SINK_RETRY_MAX_DELAY", "PT30M"));
+        SinkConfig config = SinkConfig.fromEnv(withoutParkAfter(defaults), "sink-fake", 0);
+        assertThat(config.retry().parkAfter()).isEqualTo(Duration.ofMinutes(1));
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 2000);
+            assertThat(service.registry().scrape()).doesNotContain("outcome=\"parked\"");
+        }
+        assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(values);
+        assertThat(sink.attempts.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum())
+                .isGreaterThan(2300); // failures did happen: ~2,500 attempts for 2,000 records
+        assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.retryTopic())).isZero();
+        assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), config.dlqTopic())).isZero();
+    }
+
+    private Map<String, String> withoutParkAfter(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
+                "SLUICE_TOPIC_PREFIX", topics.prefix(),
+                "SLUICE_SINK_TOPICS", source,
+                "SLUICE_TOPIC_PARTITIONS", "2",
+                "SLUICE_ADMIN_PORT", "0"));
+        env.putAll(overrides);
+        return env;
     }
 
     @Test
@@ -196,7 +297,7 @@ class SinkRunnerTest {
         produce(6, "after");
         FakeSink sink = new FakeSink((v, n) -> Delivery.delivered());
         ReplayRange range = ReplayRange.parse(new String[] {"replay", source, from.toString(), to.toString(),
-                "range-replay"}, "sink-fake");
+                "range-replay"}, config(Map.of()));
         try (SinkService replay = SinkService.start(config(Map.of()), sink, range)) {
             assertThat(replay.awaitReplay(Duration.ofSeconds(30))).isTrue();
         }

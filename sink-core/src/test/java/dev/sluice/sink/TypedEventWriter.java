@@ -45,10 +45,28 @@ public final class TypedEventWriter {
                         json.json(i, type, id, project).getBytes(StandardCharsets.UTF_8));
                 EventHeaders.put(r.headers(), EventHeaders.TYPE, type.wireName());
                 EventHeaders.put(r.headers(), EventHeaders.MESSAGE_ID, id);
-                p.send(r);
+                if (i < 6 * projects.length) {
+                    // one acknowledged write per topic and key first: a partition whose leader is still
+                    // settling can answer NOT_LEADER to several in-flight batches, which the idempotent
+                    // producer then retries out of sequence, forever
+                    acknowledged(p.send(r));
+                } else {
+                    p.send(r);
+                }
                 projectById.put(id, project);
             }
         }
         return projectById;
+    }
+
+    private static void acknowledged(java.util.concurrent.Future<?> write) {
+        try {
+            write.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("write failed", e.getCause());
+        }
     }
 }

@@ -6,11 +6,13 @@ import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkRecord;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -35,6 +37,9 @@ public final class FirehoseDelivery implements Sink {
     /** 500 records and 4 MiB a call; each event costs one byte more for its newline. */
     static final BatchLimits LIMITS = new BatchLimits(500, 4L * 1024 * 1024 - 500,
             FirehoseConfig.MAX_RECORD_BYTES - 1, Duration.ofMillis(200));
+
+    private static final Set<String> THROTTLING_CODES = Set.of("ServiceUnavailableException",
+            "LimitExceededException", "ThrottlingException");
 
     private final FirehoseConfig config;
     private final FirehoseClient client;
@@ -82,7 +87,7 @@ public final class FirehoseDelivery implements Sink {
     }
 
     @Override
-    public List<Delivery> deliver(List<SinkRecord> batch) {
+    public List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) {
         Delivery[] results = new Delivery[batch.size()];
         Map<String, List<Integer>> byStream = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -94,12 +99,21 @@ public final class FirehoseDelivery implements Sink {
                 byStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(i);
             }
         }
-        byStream.forEach((stream, indexes) -> put(stream, indexes, batch, results));
+        byStream.forEach((stream, indexes) -> put(stream, indexes, batch, results, deadline));
         return Arrays.asList(results);
     }
 
     /** One PutRecordBatch for one stream; {@code parts.get(k)} lists the batch indexes inside record k. */
-    private void put(String stream, List<Integer> indexes, List<SinkRecord> batch, Delivery[] results) {
+    private void put(String stream, List<Integer> indexes, List<SinkRecord> batch, Delivery[] results,
+                     Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.toMillis() < 1) {
+            Delivery late = Delivery.transientFailure("deadline_exceeded", "not sent: the delivery deadline passed "
+                    + "during earlier streams' calls");
+            indexes.forEach(i -> results[i] = late);
+            return;
+        }
+        Duration timeout = left.compareTo(config.callTimeout()) < 0 ? left : config.callTimeout();
         List<List<Integer>> parts = pack(indexes, batch);
         List<Record> records = new ArrayList<>(parts.size());
         for (List<Integer> part : parts) {
@@ -111,13 +125,13 @@ public final class FirehoseDelivery implements Sink {
             records.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(data.toByteArray())).build());
         }
         try {
-            PutRecordBatchResponse response = client.putRecordBatch(b -> b.deliveryStreamName(stream).records(records));
+            PutRecordBatchResponse response = client.putRecordBatch(b -> b.deliveryStreamName(stream).records(records)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)));
             List<PutRecordBatchResponseEntry> entries = response.requestResponses();
             for (int k = 0; k < parts.size(); k++) {
                 PutRecordBatchResponseEntry e = k < entries.size() ? entries.get(k) : null;
-                Delivery d = e != null && e.errorCode() == null ? Delivery.delivered()
-                        : Delivery.transientFailure(e == null ? "missing_response" : e.errorCode(),
-                                e == null ? "no response entry for the record" : e.errorMessage());
+                Delivery d = e == null ? Delivery.transientFailure("missing_response", "no response entry for the record")
+                        : e.errorCode() == null ? Delivery.delivered() : recordFailure(e);
                 parts.get(k).forEach(i -> results[i] = d);
             }
         } catch (AwsServiceException e) {
@@ -129,14 +143,22 @@ public final class FirehoseDelivery implements Sink {
         }
     }
 
+    /** Firehose answers a record it had no room for with ServiceUnavailableException: that is throttling. */
+    static Delivery recordFailure(PutRecordBatchResponseEntry e) {
+        return THROTTLING_CODES.contains(e.errorCode()) ? Delivery.throttled(e.errorCode(), e.errorMessage(), null)
+                : Delivery.transientFailure(e.errorCode(), e.errorMessage());
+    }
+
     /** Throttling and server faults pass; a missing stream, bad argument or denied access never will. */
     static Delivery classify(AwsServiceException e) {
         String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
                 ? "http_" + e.statusCode() : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                 ? e.awsErrorDetails().errorMessage() : e.getMessage();
-        if (e.isThrottlingException() || e.statusCode() >= 500 || e.statusCode() == 429 || e.statusCode() == 408
-                || code.equals("ServiceUnavailableException") || code.equals("LimitExceededException")) {
+        if (e.isThrottlingException() || e.statusCode() == 429 || THROTTLING_CODES.contains(code)) {
+            return Delivery.throttled(code, message, null);
+        }
+        if (e.statusCode() >= 500 || e.statusCode() == 408) {
             return Delivery.transientFailure(code, message);
         }
         return Delivery.permanentFailure(code, message);

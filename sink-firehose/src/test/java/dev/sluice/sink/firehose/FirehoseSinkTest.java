@@ -7,8 +7,10 @@ import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.Topics;
+import dev.sluice.sink.Delivery;
 import dev.sluice.sink.ReplayRange;
 import dev.sluice.sink.SinkConfig;
+import dev.sluice.sink.SinkRecord;
 import dev.sluice.sink.SinkService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 /** The real AWS SDK client and the real sink against a Firehose stand-in on loopback, on the real broker. */
@@ -78,7 +81,9 @@ class FirehoseSinkTest {
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
             firehose.partialFailureRate = 0.10;
             firehose.delayMillis = 20;
-            Map<String, String> env = env(topics, firehose, Map.of("SLUICE_SINK_LINGER", "PT0.05S"));
+            // an outage longer than the park time: records are parked, and come back when due
+            Map<String, String> env = env(topics, firehose, Map.of("SLUICE_SINK_LINGER", "PT0.05S",
+                    "SLUICE_SINK_PARK_AFTER", "PT10S"));
             try (SinkService sink = start(env, null)) {
                 await().atMost(60, TimeUnit.SECONDS).until(() -> firehose.accepted.size() >= 600);
                 firehose.down = true;
@@ -116,7 +121,7 @@ class FirehoseSinkTest {
 
             firehose.knownStreams.add("stream-x");
             try (SinkService replay = start(env, ReplayRange.parse(
-                    new String[] {"replay", topics.dlq("sink-firehose")}, "sink-firehose"))) {
+                    new String[] {"replay", topics.dlq("sink-firehose")}, SinkConfig.fromEnv(env, "sink-firehose", 0)))) {
                 assertThat(replay.awaitReplay(Duration.ofSeconds(60))).isTrue();
             }
             Set<String> delivered = firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet());
@@ -140,6 +145,50 @@ class FirehoseSinkTest {
             assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))
                     .isEqualTo(projectById.keySet());
             assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.dlq("sink-firehose"))).isZero();
+        }
+    }
+
+    @Test
+    void twentyPercentPartialFailuresAreAllDeliveredPromptlyAndNoneParked() throws Exception {
+        Topics topics = TypedEvents.newTopics();
+        Map<String, String> projectById = TypedEvents.write(topics, 3000, "project-a", "project-b");
+        try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
+            firehose.partialFailureRate = 0.2;
+            // the runtime's defaults: 200 ms … 5 s in place, parked only after a minute of failing
+            Map<String, String> env = env(topics, firehose, Map.of());
+            env.remove("SLUICE_SINK_BACKOFF_BASE");
+            env.remove("SLUICE_SINK_BACKOFF_MAX");
+            try (SinkService sink = start(env, null)) {
+                await().atMost(60, TimeUnit.SECONDS).until(
+                        () -> TypedEvents.committed("sluice-sink-firehose", topics) == 3000);
+                assertThat(sink.registry().scrape()).contains("outcome=\"retried\"")
+                        .doesNotContain("outcome=\"parked\"");
+            }
+            assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))
+                    .isEqualTo(projectById.keySet());
+            assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.retry("sink-firehose"))).isZero();
+            assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.dlq("sink-firehose"))).isZero();
+        }
+    }
+
+    @Test
+    void aCallReturnsByItsDeadlineWhenFirehoseIsSlowLeavingTheEventsToRetry() throws Exception {
+        try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
+            firehose.delayMillis = 5000;
+            FirehoseConfig config = FirehoseConfig.fromEnv(env(TypedEvents.newTopics(), firehose, Map.of()));
+            try (FirehoseDelivery delivery = new FirehoseDelivery(config, FirehoseDelivery.client(config))) {
+                List<SinkRecord> batch = List.of(
+                        new SinkRecord("project-a", "track", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 0,
+                                new RecordHeaders()),
+                        new SinkRecord("project-b", "track", "{\"b\":1}".getBytes(StandardCharsets.UTF_8), 0,
+                                new RecordHeaders()));
+                long t0 = System.nanoTime();
+                List<Delivery> results = delivery.deliver(batch, java.time.Instant.now().plusMillis(500));
+                long tookMs = (System.nanoTime() - t0) / 1_000_000;
+                // back before the stand-in answered the first stream's call; both events left to retry
+                assertThat(tookMs).isLessThan(4000);
+                assertThat(results).extracting(Delivery::outcome).containsOnly(Delivery.Outcome.TRANSIENT).hasSize(2);
+            }
         }
     }
 

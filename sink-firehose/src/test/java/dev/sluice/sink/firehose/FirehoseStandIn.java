@@ -27,13 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FirehoseStandIn implements AutoCloseable {
 
-    /** One accepted Firehose record: its stream and decoded data. */
-    record Accepted(String stream, String data) {
+    /** One accepted Firehose record: its stream, decoded data and when it was accepted. */
+    record Accepted(String stream, String data, long atMillis) {
     }
 
     // a queue, not a CopyOnWriteArrayList: that copies the whole list on every add (quadratic in benchmarks)
     final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
     final AtomicInteger calls = new AtomicInteger();
+    /** Records accepted so far (the queue's size() walks it all). */
+    final AtomicInteger acceptedCount = new AtomicInteger();
     final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     volatile double partialFailureRate;
     volatile int failNextCalls;
@@ -126,7 +128,8 @@ final class FirehoseStandIn implements AutoCloseable {
                 entry.put("ErrorMessage", "Slow down.");
                 failed++;
             } else {
-                accepted.add(new Accepted(stream, new String(data, StandardCharsets.UTF_8)));
+                accepted.add(new Accepted(stream, new String(data, StandardCharsets.UTF_8), System.currentTimeMillis()));
+                acceptedCount.incrementAndGet();
                 entry.put("RecordId", UUID.randomUUID().toString());
             }
         }

@@ -55,7 +55,7 @@ public final class SegmentForwarder implements Sink {
     }
 
     @Override
-    public List<Delivery> deliver(List<SinkRecord> batch) throws InterruptedException {
+    public List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) throws InterruptedException {
         Delivery[] results = new Delivery[batch.size()];
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         Map<Integer, ObjectNode> events = new LinkedHashMap<>();
@@ -82,29 +82,37 @@ public final class SegmentForwarder implements Sink {
             }
         }
         for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
-            send(e.getKey(), e.getValue(), events, results);
+            send(e.getKey(), e.getValue(), events, results, deadline);
         }
         return Arrays.asList(results);
     }
 
     /** Sends one writeKey's events; on a 400 splits them in halves and sends each until the culprits are alone. */
-    private void send(String writeKey, List<Integer> indexes, Map<Integer, ObjectNode> events, Delivery[] results)
-            throws InterruptedException {
-        Delivery d = post(writeKey, indexes.stream().map(events::get).toList());
+    private void send(String writeKey, List<Integer> indexes, Map<Integer, ObjectNode> events, Delivery[] results,
+                      Instant deadline) throws InterruptedException {
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.toMillis() < 1) {
+            // the rest of a 400 bisection, or another writeKey's request: next call
+            Delivery late = Delivery.transientFailure("deadline_exceeded", "not sent: the delivery deadline passed");
+            indexes.forEach(i -> results[i] = late);
+            return;
+        }
+        Delivery d = post(writeKey, indexes.stream().map(events::get).toList(),
+                left.compareTo(config.timeout()) < 0 ? left : config.timeout());
         boolean splittable = d.outcome() == Delivery.Outcome.PERMANENT
                 && (d.code().equals("http_400") || d.code().equals("http_413"));
         if (splittable && indexes.size() > 1) {
             int mid = indexes.size() / 2;
-            send(writeKey, indexes.subList(0, mid), events, results);
-            send(writeKey, indexes.subList(mid, indexes.size()), events, results);
+            send(writeKey, indexes.subList(0, mid), events, results, deadline);
+            send(writeKey, indexes.subList(mid, indexes.size()), events, results, deadline);
             return;
         }
         indexes.forEach(i -> results[i] = d);
     }
 
-    private Delivery post(String writeKey, List<ObjectNode> events) throws InterruptedException {
+    private Delivery post(String writeKey, List<ObjectNode> events, Duration timeout) throws InterruptedException {
         byte[] body = BatchBody.encode(events, writeKey, Instant.now(), config.gzip());
-        HttpRequest.Builder req = HttpRequest.newBuilder(config.url()).timeout(config.timeout())
+        HttpRequest.Builder req = HttpRequest.newBuilder(config.url()).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "sluice-forwarder/0.1")
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -116,6 +124,8 @@ public final class SegmentForwarder implements Sink {
         HttpResponse<String> response;
         try {
             response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            return Delivery.transientFailure("timeout", e.toString());
         } catch (IOException e) {
             return Delivery.transientFailure("network_error", e.toString());
         }
@@ -130,7 +140,7 @@ public final class SegmentForwarder implements Sink {
         String code = "http_" + status;
         String reason = "HTTP " + status + ": " + (body == null ? "" : body.length() > 500 ? body.substring(0, 500) : body);
         if (status == 429) {
-            return Delivery.transientFailure(code, reason, parseRetryAfter(retryAfter));
+            return Delivery.throttled(code, reason, parseRetryAfter(retryAfter));
         }
         if (status >= 500 || status == 408 || status == 410 || status == 460) {
             return Delivery.transientFailure(code, reason);

@@ -1,8 +1,11 @@
 package dev.sluice.sink.forwarder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,39 +18,119 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * Not a test: events/s forwarded to the Segment stand-in, against the stand-in's own capacity for
- * the same request shape (gzip, ~2,500 events or 480 KB) measured in the same run. See BENCHMARKS.md.
+ * Not a test: sink-forwarder against the Segment stand-in, first the stand-in's own capacity for the
+ * same request shape, then per case (no faults, 10 % and 20 % of requests answered 429 with
+ * {@code Retry-After: 1}, and a stand-in that takes only 10 requests a second) the rate at which it
+ * drains a backlog, the delay from ingest receipt to acceptance under a steady load, and how many
+ * records it parked. The runtime's defaults throughout. See BENCHMARKS.md.
  */
 public final class ForwarderBenchmark {
 
+    private static final String[] PROJECTS = {"project-a", "project-b", "project-c"};
+
     public static void main(String[] args) throws Exception {
-        int n = Integer.getInteger("bench.events", 200_000);
-        Topics topics = ForwarderTestEvents.newTopics();
-        ForwarderTestEvents.write(topics, n, i -> false, "project-a", "project-b", "project-c");
-        System.out.printf("input: %,d events in 6 typed topics x 2 partitions, 3 projects, %d cores%n", n,
-                Runtime.getRuntime().availableProcessors());
+        int backlog = Integer.getInteger("bench.events", 200_000);
+        int rate = Integer.getInteger("bench.rate", 5_000);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        System.out.printf("backlog %,d events; steady load %,d events/s for %d s; 3 projects; 6 typed topics x 2 "
+                + "partitions; %d cores%n", backlog, rate, seconds, Runtime.getRuntime().availableProcessors());
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c")) {
-            double capacity = standInCapacity(segment, 10);
-            segment.received.clear();
-            segment.requests.set(0);
-            Map<String, String> env = ForwarderTestEvents.env(topics, segment.url(), Map.of());
-            long t0 = System.nanoTime();
-            try (SinkService sink = SegmentForwarderTest.start(env)) {
+            System.out.printf("stand-in capacity (2 client threads posting gzip batches of 1,000 events): "
+                    + "%,.0f events/s%n", standInCapacity(segment, 10));
+        }
+        System.out.println("| case | drain events/s | vs no faults | requests (429s) | p50 latency | p99 latency "
+                + "| max latency | parked |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        List<Map.Entry<String, Consumer<SegmentStandIn>>> cases = List.of(
+                Map.entry("no faults", s -> { }),
+                Map.entry("10 % of requests 429", s -> s.rateLimitFraction = 0.10),
+                Map.entry("20 % of requests 429", s -> s.rateLimitFraction = 0.20),
+                Map.entry("429 past 10 requests/s", s -> s.maxRequestsPerSecond = 10));
+        double noFault = 0;
+        for (Map.Entry<String, Consumer<SegmentStandIn>> c : cases) {
+            long[] drain = drain(backlog, c.getValue());
+            double drainRate = backlog / (drain[0] / 1000.0);
+            if (noFault == 0) {
+                noFault = drainRate;
+            }
+            long[] steady = steady(rate, seconds, c.getValue());
+            System.out.printf("| %s | %,.0f | %.2f | %,d (%,d) | %,d ms | %,d ms | %,d ms | %d |%n", c.getKey(),
+                    drainRate, drainRate / noFault, drain[1], drain[2], steady[0], steady[1], steady[2],
+                    drain[3] + steady[3]);
+        }
+        System.exit(0);
+    }
+
+    /** Delivers a backlog; returns {millis from the first acceptance to the last, requests, 429s, parked}. */
+    static long[] drain(int n, Consumer<SegmentStandIn> faults) throws Exception {
+        Topics topics = ForwarderTestEvents.newTopics();
+        ForwarderTestEvents.write(topics, n, i -> false, PROJECTS);
+        try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c")) {
+            faults.accept(segment);
+            try (SinkService sink = SegmentForwarderTest.start(env(topics, segment))) {
                 while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < n) {
                     Thread.sleep(50);
                 }
-                double batches = sink.registry().get("sluice.sink.batch.records").summary().count();
-                System.out.printf("runtime batches: %.0f, mean %.0f events%n", batches, n / batches);
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("stand-in capacity (2 client threads posting gzip batches of 1,000 events): "
-                    + "%,.0f events/s%n", capacity);
-            System.out.printf("sink-forwarder: %,d events in %.1f s = %,.0f events/s (%,d requests) -> %.0f %% of the "
-                    + "stand-in's capacity%n", n, secs, n / secs, segment.requests.get(), 100 * n / secs / capacity);
+            // timed at the stand-in, from the first event it accepted to the last: the group's join is not counted
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            for (SegmentStandIn.Received r : segment.received) {
+                first = Math.min(first, r.atMillis());
+                last = Math.max(last, r.atMillis());
+            }
+            return new long[] {Math.max(1, last - first), segment.requests.get(), segment.rateLimited.get(),
+                    parked(topics)};
         }
-        System.exit(0);
+    }
+
+    /** Events written at {@code rate} for {@code seconds} while the sink runs; returns {p50, p99, max, parked}. */
+    static long[] steady(int rate, int seconds, Consumer<SegmentStandIn> faults) throws Exception {
+        Topics topics = ForwarderTestEvents.newTopics();
+        try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c");
+             SinkService sink = SegmentForwarderTest.start(env(topics, segment))) {
+            faults.accept(segment);
+            try (PacedEventWriter writer = new PacedEventWriter(SharedKafka.bootstrapServers(), topics, rate,
+                    PROJECTS)) {
+                Thread.sleep(seconds * 1000L);
+            }
+            long written = 0;
+            for (String t : topics.allEventTopics()) {
+                written += TopicProbe.count(SharedKafka.bootstrapServers(), t);
+            }
+            while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < written) {
+                Thread.sleep(20);
+            }
+            List<Long> delays = new ArrayList<>();
+            for (SegmentStandIn.Received r : segment.received) {
+                long sent = r.event().path("properties").path("sentMs").asLong(-1);
+                if (sent > 0) {
+                    delays.add(r.atMillis() - sent);
+                }
+            }
+            if (delays.size() < written) {
+                throw new IllegalStateException("received " + delays.size() + " of " + written);
+            }
+            return new long[] {PacedEventWriter.quantile(delays, 0.5), PacedEventWriter.quantile(delays, 0.99),
+                    PacedEventWriter.quantile(delays, 1.0), parked(topics)};
+        }
+    }
+
+    private static long parked(Topics topics) {
+        return TopicProbe.count(SharedKafka.bootstrapServers(), topics.retry("sink-forwarder"));
+    }
+
+    /** The runtime's defaults, not the tests' short delays. */
+    private static Map<String, String> env(Topics topics, SegmentStandIn segment) {
+        Map<String, String> env = ForwarderTestEvents.env(topics, segment.url(), Map.of());
+        env.remove("SLUICE_SINK_BACKOFF_BASE");
+        env.remove("SLUICE_SINK_BACKOFF_MAX");
+        env.remove("SLUICE_SINK_RETRY_BASE");
+        env.remove("SLUICE_SINK_RETRY_MAX_DELAY");
+        return env;
     }
 
     /** The stand-in's own ceiling: pre-encoded gzip batches posted back to back for {@code seconds}. */

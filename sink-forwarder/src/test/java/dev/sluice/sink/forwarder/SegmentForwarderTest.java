@@ -38,6 +38,33 @@ class SegmentForwarderTest {
     }
 
     @Test
+    void aCallReturnsByItsDeadlineWhenSegmentIsSlowLeavingTheEventsToRetry() throws Exception {
+        try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b")) {
+            segment.delayMillis = 8000;
+            Map<String, String> env = Map.of("SLUICE_FORWARD_URL", segment.url(),
+                    "SLUICE_FORWARD_WRITE_KEYS", "project-a=seg-a,project-b=seg-b");
+            SegmentForwarder forwarder = new SegmentForwarder(ForwarderConfig.fromEnv(env),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            List<dev.sluice.sink.SinkRecord> batch = List.of(record("project-a", "d-1"), record("project-b", "d-2"));
+            long t0 = System.nanoTime();
+            List<dev.sluice.sink.Delivery> results = forwarder.deliver(batch, Instant.now().plusMillis(1500));
+            long tookMs = (System.nanoTime() - t0) / 1_000_000;
+            // back before Segment would have answered the first request, and nothing lost: both to retry
+            assertThat(tookMs).isLessThan(6000);
+            assertThat(results).extracting(dev.sluice.sink.Delivery::outcome)
+                    .containsOnly(dev.sluice.sink.Delivery.Outcome.TRANSIENT).hasSize(2);
+            // the first request was cut at the deadline, the second never started
+            assertThat(results).extracting(dev.sluice.sink.Delivery::code).containsExactly("timeout", "deadline_exceeded");
+        }
+    }
+
+    private static dev.sluice.sink.SinkRecord record(String project, String messageId) {
+        return new dev.sluice.sink.SinkRecord(project, "track", ("{\"type\":\"track\",\"userId\":\"u\","
+                + "\"event\":\"E\",\"messageId\":\"" + messageId + "\"}").getBytes(StandardCharsets.UTF_8),
+                System.currentTimeMillis(), new org.apache.kafka.common.header.internals.RecordHeaders());
+    }
+
+    @Test
     void underFaultsEveryEventArrivesOnlyMarkedOnesAreDeadLetteredAndARevokedKeyStopsOnlyItsProject()
             throws Exception {
         Topics topics = ForwarderTestEvents.newTopics();
@@ -186,6 +213,8 @@ class SegmentForwarderTest {
                     .isEqualTo(dev.sluice.sink.Delivery.Outcome.PERMANENT);
         }
         assertThat(SegmentForwarder.classify(429, "", "7").retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(SegmentForwarder.classify(429, "", "7").throttled()).isTrue();
+        assertThat(SegmentForwarder.classify(503, "", null).throttled()).isFalse();
         assertThat(SegmentForwarder.parseRetryAfter("9999")).isEqualTo(Duration.ofMinutes(5));
         assertThat(SegmentForwarder.parseRetryAfter("soon")).isNull();
     }

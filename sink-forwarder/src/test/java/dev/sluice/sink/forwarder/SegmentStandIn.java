@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,8 +27,8 @@ import java.util.zip.GZIPInputStream;
  */
 final class SegmentStandIn implements AutoCloseable {
 
-    /** One accepted event with the writeKey it came under and the request's sentAt. */
-    record Received(String writeKey, JsonNode event, String sentAt, String contentEncoding) {
+    /** One accepted event with the writeKey it came under, the request's sentAt and when it was accepted. */
+    record Received(String writeKey, JsonNode event, String sentAt, String contentEncoding, long atMillis) {
     }
 
     // a queue, not a CopyOnWriteArrayList: that copies the whole list on every add (quadratic in benchmarks)
@@ -35,9 +36,17 @@ final class SegmentStandIn implements AutoCloseable {
     final Set<String> writeKeys = ConcurrentHashMap.newKeySet();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger badRequests = new AtomicInteger();
+    final AtomicInteger rateLimited = new AtomicInteger();
     volatile int fail500Next;
     volatile int rateLimitNext;
     volatile long delayMillis;
+    /** Share of requests answered 429 with {@code Retry-After: 1}, at random. */
+    volatile double rateLimitFraction;
+    /** Requests a second accepted before answering 429 with {@code Retry-After: 1} (0: no limit). */
+    volatile int maxRequestsPerSecond;
+    private final Random random = new Random(42);
+    private long windowSecond;
+    private int windowRequests;
     private final HttpServer server;
 
     static {
@@ -77,8 +86,9 @@ final class SegmentStandIn implements AutoCloseable {
             send(ex, 500, "{\"success\":false,\"error\":\"injected\"}");
             return;
         }
-        if (rateLimitNext > 0) {
-            rateLimitNext--;
+        if (rateLimitNext > 0 || overRate()) {
+            rateLimitNext = Math.max(0, rateLimitNext - 1);
+            rateLimited.incrementAndGet();
             ex.getResponseHeaders().set("Retry-After", "1");
             send(ex, 429, "{\"success\":false,\"error\":\"rate limited\"}");
             return;
@@ -105,10 +115,27 @@ final class SegmentStandIn implements AutoCloseable {
                 return;
             }
         }
+        long now = System.currentTimeMillis();
         for (JsonNode e : body.get("batch")) {
-            received.add(new Received(key, e, body.path("sentAt").asText(null), encoding));
+            received.add(new Received(key, e, body.path("sentAt").asText(null), encoding, now));
         }
         send(ex, 200, "{\"success\":true}");
+    }
+
+    /** A random 429, or one past the per-second request limit. */
+    private synchronized boolean overRate() {
+        if (rateLimitFraction > 0 && random.nextDouble() < rateLimitFraction) {
+            return true;
+        }
+        if (maxRequestsPerSecond <= 0) {
+            return false;
+        }
+        long second = System.currentTimeMillis() / 1000;
+        if (second != windowSecond) {
+            windowSecond = second;
+            windowRequests = 0;
+        }
+        return ++windowRequests > maxRequestsPerSecond;
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
