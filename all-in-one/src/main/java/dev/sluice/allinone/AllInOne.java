@@ -76,7 +76,7 @@ public final class AllInOne implements AutoCloseable {
                 sluice.firehose = sluice.add(startSink(config.sinkEnv(environment, "sink-firehose", sluice.bootstrap,
                         embedded, config.firehoseAdminPort()), "sink-firehose", (env, registry) -> {
                             FirehoseConfig fc = FirehoseConfig.fromEnv(env);
-                            return new FirehoseDelivery(fc, FirehoseDelivery.client(fc));
+                            return new FirehoseDelivery(fc, FirehoseDelivery.client(fc), registry);
                         }));
             }
             if (config.forwarderEnabled()) {

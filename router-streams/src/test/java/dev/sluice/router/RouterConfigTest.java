@@ -17,6 +17,7 @@ class RouterConfigTest {
     void defaultsFollowTheArchitecture() {
         RouterConfig c = RouterConfig.fromEnv(Map.of());
         assertThat(c.adminPort()).isEqualTo(9101);
+        assertThat(c.adminBind()).isEqualTo("127.0.0.1"); // metrics and readiness are not for strangers
         assertThat(c.dedupWindow()).isEqualTo(Duration.ofHours(24));
         assertThat(c.dedupEnabled()).isTrue();
         assertThat(c.topics().ingestRaw()).isEqualTo("sluice.ingest.raw");

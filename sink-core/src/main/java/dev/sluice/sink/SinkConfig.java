@@ -1,5 +1,6 @@
 package dev.sluice.sink;
 
+import dev.sluice.model.AdminServer;
 import dev.sluice.model.EnvReader;
 import dev.sluice.model.EnvReader.ConfigException;
 import dev.sluice.model.Topics;
@@ -14,11 +15,12 @@ import java.util.Map;
  * @param sourceTopics the topics this sink delivers (default: all six typed topics)
  * @param linger overrides the sink's own linger when set; null otherwise
  * @param deliveryTimeout the deadline each {@link Sink#deliver} call gets
+ * @param adminBind address of the admin server ({@code SLUICE_ADMIN_BIND}): loopback unless configured
  */
 public record SinkConfig(String sinkName, String bootstrapServers, Topics topics, int adminPort, String groupId,
                          StartPosition startFrom, List<String> sourceTopics, RetryPolicy retry, Duration linger,
                          Duration sessionTimeout, Duration deliveryTimeout, int topicPartitions,
-                         int topicReplication) {
+                         int topicReplication, String adminBind) {
 
     public SinkConfig {
         if (startFrom.kind() == StartPosition.Kind.OFFSET) {
@@ -66,7 +68,8 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
                 r.duration("SLUICE_SINK_SESSION_TIMEOUT", Duration.ofSeconds(45)),
                 r.duration("SLUICE_SINK_DELIVERY_TIMEOUT", Duration.ofSeconds(30)),
                 r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
-                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10));
+                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
+                r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND));
     }
 
     /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */

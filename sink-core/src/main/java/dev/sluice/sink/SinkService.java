@@ -43,7 +43,7 @@ public final class SinkService implements AutoCloseable {
         SinkRunner runner = new SinkRunner(config, sink, registry, replay);
         Thread thread = new Thread(runner, config.sinkName() + (replay == null ? "-loop" : "-replay"));
         thread.start();
-        AdminServer admin = AdminServer.start(replay == null ? config.adminPort() : 0, runner::isAlive,
+        AdminServer admin = AdminServer.start(config.adminBind(), replay == null ? config.adminPort() : 0, runner::isAlive,
                 runner::isAlive, registry::scrape);
         LOG.info("event=sink_service_started sink={} adminPort={}", config.sinkName(), admin.port());
         return new SinkService(sink, runner, admin, registry);

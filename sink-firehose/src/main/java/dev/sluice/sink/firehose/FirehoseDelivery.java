@@ -1,6 +1,9 @@
 package dev.sluice.sink.firehose;
 
 import dev.sluice.sink.BatchLimits;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.sluice.sink.Delivery;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkRecord;
@@ -13,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -41,12 +46,32 @@ public final class FirehoseDelivery implements Sink {
     private static final Set<String> THROTTLING_CODES = Set.of("ServiceUnavailableException",
             "LimitExceededException", "ThrottlingException");
 
+    /**
+     * Credentials and clocks that Firehose refused: expired tokens during a rotation, a clock skewed
+     * past the signature's window. They get fixed from outside (a refreshed token, NTP), so records
+     * wait and retry like any transient failure, bounded by the runtime's park time and maximum age,
+     * instead of all traffic going to the DLQ; each such call is logged and counted, loudly.
+     */
+    static final Set<String> CREDENTIAL_CODES = Set.of("ExpiredTokenException", "ExpiredToken",
+            "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
+            "SignatureDoesNotMatch", "IncompleteSignatureException", "RequestExpired", "RequestTimeTooSkewed",
+            "MissingAuthenticationTokenException");
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirehoseDelivery.class);
+
     private final FirehoseConfig config;
     private final FirehoseClient client;
+    private final MeterRegistry registry;
 
     public FirehoseDelivery(FirehoseConfig config, FirehoseClient client) {
+        this(config, client, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where {@code sluice_firehose_credential_errors_total{code}} is counted */
+    public FirehoseDelivery(FirehoseConfig config, FirehoseClient client, MeterRegistry registry) {
         this.config = config;
         this.client = client;
+        this.registry = registry;
     }
 
     /** The real AWS SDK client for this configuration; retries are sink-core's, so the SDK makes one attempt. */
@@ -136,6 +161,14 @@ public final class FirehoseDelivery implements Sink {
             }
         } catch (AwsServiceException e) {
             Delivery d = classify(e);
+            if (CREDENTIAL_CODES.contains(d.code())) {
+                LOG.warn("event=firehose_credentials_refused stream={} code={} records={} hint=\"refresh the AWS "
+                        + "credentials or fix the clock; records are retried, not dead-lettered\"", stream, d.code(),
+                        indexes.size());
+                Counter.builder("sluice.firehose.credential.errors")
+                        .description("PutRecordBatch calls refused for credentials or clock skew")
+                        .tag("code", d.code()).register(registry).increment();
+            }
             indexes.forEach(i -> results[i] = d);
         } catch (SdkClientException e) {
             Delivery d = Delivery.transientFailure("client_error", e.getMessage());
@@ -149,7 +182,10 @@ public final class FirehoseDelivery implements Sink {
                 : Delivery.transientFailure(e.errorCode(), e.errorMessage());
     }
 
-    /** Throttling and server faults pass; a missing stream, bad argument or denied access never will. */
+    /**
+     * Throttling, server faults and refused credentials pass; a missing stream, bad argument or denied
+     * access never will.
+     */
     static Delivery classify(AwsServiceException e) {
         String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
                 ? "http_" + e.statusCode() : e.awsErrorDetails().errorCode();
@@ -158,7 +194,7 @@ public final class FirehoseDelivery implements Sink {
         if (e.isThrottlingException() || e.statusCode() == 429 || THROTTLING_CODES.contains(code)) {
             return Delivery.throttled(code, message, null);
         }
-        if (e.statusCode() >= 500 || e.statusCode() == 408) {
+        if (e.statusCode() >= 500 || e.statusCode() == 408 || CREDENTIAL_CODES.contains(code)) {
             return Delivery.transientFailure(code, message);
         }
         return Delivery.permanentFailure(code, message);

@@ -11,7 +11,7 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         SinkMain.run(args, System.getenv(), "sink-firehose", 9102, (env, registry) -> {
             FirehoseConfig config = FirehoseConfig.fromEnv(env);
-            return new FirehoseDelivery(config, FirehoseDelivery.client(config));
+            return new FirehoseDelivery(config, FirehoseDelivery.client(config), registry);
         });
     }
 }

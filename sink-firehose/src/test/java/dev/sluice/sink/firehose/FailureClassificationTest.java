@@ -18,7 +18,11 @@ class FailureClassificationTest {
         "400,ThrottlingException,TRANSIENT", "429,TooManyRequestsException,TRANSIENT",
         "400,LimitExceededException,TRANSIENT",
         "400,ResourceNotFoundException,PERMANENT", "400,InvalidArgumentException,PERMANENT",
-        "403,AccessDeniedException,PERMANENT", "400,InvalidKMSResourceException,PERMANENT"})
+        "403,AccessDeniedException,PERMANENT", "400,InvalidKMSResourceException,PERMANENT",
+        // fixed from outside (a refreshed token, a synced clock): retried, bounded by the runtime, not DLQed
+        "400,ExpiredTokenException,TRANSIENT", "400,UnrecognizedClientException,TRANSIENT",
+        "403,InvalidSignatureException,TRANSIENT", "403,SignatureDoesNotMatch,TRANSIENT",
+        "400,RequestExpired,TRANSIENT"})
     void classifiesOperationErrors(int status, String code, Delivery.Outcome expected) {
         FirehoseException e = (FirehoseException) FirehoseException.builder().statusCode(status)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m").build()).build();

@@ -12,6 +12,8 @@ import dev.sluice.sink.ReplayRange;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkRecord;
 import dev.sluice.sink.SinkService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -127,6 +129,27 @@ class FirehoseSinkTest {
             Set<String> delivered = firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet());
             assertThat(delivered).containsExactlyInAnyOrderElementsOf(projectById.keySet());
             assertThat(firehose.accepted.stream().filter(a -> a.stream().equals("stream-x"))).hasSize(30);
+        }
+    }
+
+    @Test
+    void expiredCredentialsForTwentySecondsLoseAndDeadLetterNothing() throws Exception {
+        Topics topics = TypedEvents.newTopics();
+        Map<String, String> projectById = TypedEvents.write(topics, 200, "project-a");
+        try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-default")) {
+            firehose.expiredCredentialsUntilMillis = System.currentTimeMillis() + 20_000;
+            Map<String, String> env = env(topics, firehose, Map.of());
+            FirehoseConfig config = FirehoseConfig.fromEnv(env);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (SinkService sink = SinkService.start(SinkConfig.fromEnv(env, "sink-firehose", 0),
+                    new FirehoseDelivery(config, FirehoseDelivery.client(config), registry), null, registry)) {
+                await().atMost(90, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 200);
+                assertThat(registry.scrape()).contains("sluice_firehose_credential_errors_total{code=\"ExpiredTokenException\"}");
+            }
+            assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))
+                    .isEqualTo(projectById.keySet());
+            assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.dlq("sink-firehose"))).isZero();
+            assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.retry("sink-firehose"))).isZero();
         }
     }
 

@@ -43,6 +43,8 @@ final class FirehoseStandIn implements AutoCloseable {
     volatile boolean down;
     volatile int throttleNextCalls;
     volatile long delayMillis;
+    /** Until this time, every call is refused as AWS refuses an expired session token. */
+    volatile long expiredCredentialsUntilMillis;
     private final Random random = new Random(42);
     private final HttpServer server;
 
@@ -80,6 +82,10 @@ final class FirehoseStandIn implements AutoCloseable {
         if (!"application/x-amz-json-1.1".equals(contentType) || target == null
                 || ex.getRequestHeaders().getFirst("Authorization") == null) {
             error(ex, 400, "SerializationException", "not an AWS JSON 1.1 signed request");
+            return;
+        }
+        if (System.currentTimeMillis() < expiredCredentialsUntilMillis) {
+            error(ex, 400, "ExpiredTokenException", "The security token included in the request is expired");
             return;
         }
         if (down) {
