@@ -146,6 +146,46 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void dedupHoldsWhenLocalStateIsLostBecauseTheStoreIsRestoredFromItsChangelog() throws Exception {
+        Topics topics = newTopics();
+        Path state = Files.createTempDirectory("router-lost-");
+        Map<String, String> env = env(topics, state, "PT24H");
+        Map<String, String> typeById = new HashMap<>();
+        List<String> bodies = batches(5, 60, typeById);
+        Instant before = Instant.now().minusSeconds(1);
+        try (IngestApi ingest = IngestApi.start(IngestConfig.fromEnv(env))) {
+            HttpClient http = HttpClient.newHttpClient();
+            try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(env))) {
+                bodies.forEach(b -> assertThat(post(http, ingest.port(), b)).isEqualTo(200));
+                assertThat(routed(topics, typeById.size())).hasSize(typeById.size());
+            }
+            // a new machine, or a wiped disk: nothing of the dedup store is left locally
+            SharedKafka.deleteRecursively(state);
+            assertThat(Files.exists(state)).isFalse();
+            Reprocessor.rewind(RouterConfig.fromEnv(env), before);
+            try (RouterApp again = RouterApp.start(RouterConfig.fromEnv(env))) {
+                // and an SDK resends some batches on top of the rewound ones
+                bodies.subList(0, 2).forEach(b -> assertThat(post(http, ingest.port(), b)).isEqualTo(200));
+                Map<String, List<String>> where = routed(topics, typeById.size());
+                where.forEach((id, found) -> assertThat(found).as(id).hasSize(1));
+                assertThat(where).hasSize(typeById.size());
+                // every rewound event and every resent one recognised by the store rebuilt from its changelog
+                double expected = typeById.size() + 2 * 60;
+                double duplicates = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (duplicates < expected && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    duplicates = sum(get(http, again.adminPort(), "/metrics"), "sluice_router_events_total",
+                            "outcome=\"duplicate\"");
+                }
+                assertThat(duplicates).isEqualTo(expected);
+            }
+        } finally {
+            SharedKafka.deleteRecursively(state);
+        }
+    }
+
     static int post(HttpClient http, int port, String body) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/batch"))
