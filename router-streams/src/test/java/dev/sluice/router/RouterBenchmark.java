@@ -67,14 +67,16 @@ public final class RouterBenchmark {
 
             Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
                     "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
-                    "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3");
+                    "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
+                    "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"));
             long t0 = System.nanoTime();
             try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(env))) {
                 long routed = awaitRouted(bootstrap, topics, events);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double rate = routed / secs;
-                System.out.printf("router (exactly_once_v2, dedup PT24H): %,d events in %.1f s = %,.0f events/s "
-                        + "-> %.2f of the split-copy reference%n", routed, secs, rate, rate / splitRate);
+                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s)): %,d events in %.1f s = "
+                        + "%,.0f events/s -> %.2f of the split-copy reference%n", env.get("SLUICE_ROUTER_THREADS"),
+                        routed, secs, rate, rate / splitRate);
 
                 latency(bootstrap, topics, 2_000, 20);
             }
