@@ -35,4 +35,18 @@ class RateLimitTest {
         assertThat(limiter.acquire("p", t + 500_000_000L)).isZero();
         assertThat(new RateLimiter(0).acquire("p", t)).isZero();
     }
+
+    @Test
+    void refilledBucketsAreSweptOnceManyKeysAreTracked() {
+        RateLimiter limiter = new RateLimiter(1);
+        long t = 0;
+        for (int i = 0; i <= RateLimiter.SWEEP_ABOVE; i++) {
+            limiter.acquire("address-" + i, t);
+        }
+        assertThat(limiter.trackedKeys()).isEqualTo(RateLimiter.SWEEP_ABOVE + 1);
+        // a second later every bucket has refilled: the next new key sweeps them out
+        limiter.acquire("late", t + 1_000_000_000L);
+        assertThat(limiter.trackedKeys()).isEqualTo(1);
+        assertThat(limiter.waitFor("address-0", t + 1_000_000_000L)).isZero();
+    }
 }
