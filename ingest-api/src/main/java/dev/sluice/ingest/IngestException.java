@@ -5,12 +5,17 @@ public final class IngestException extends RuntimeException {
 
     private final int status;
     private final String code;
-    private long retryAfterSeconds;
+    private final long retryAfterSeconds;
 
     public IngestException(int status, String code, String message) {
+        this(status, code, message, 0);
+    }
+
+    private IngestException(int status, String code, String message, long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public int status() {
@@ -27,9 +32,7 @@ public final class IngestException extends RuntimeException {
 
     /** A 429 whose response carries {@code Retry-After: waitSeconds}. */
     public static IngestException rateLimited(long waitSeconds, String message) {
-        IngestException e = new IngestException(429, "rate_limited", message);
-        e.retryAfterSeconds = waitSeconds;
-        return e;
+        return new IngestException(429, "rate_limited", message, waitSeconds);
     }
 
     /** Seconds to wait before retrying, for a 429; 0 otherwise. */
