@@ -6,24 +6,25 @@ import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.EnvReader;
 import dev.sluice.router.RouterApp;
 import dev.sluice.router.RouterConfig;
-import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkConfig;
+import dev.sluice.sink.SinkPlugin;
+import dev.sluice.sink.SinkPlugins;
 import dev.sluice.sink.SinkService;
-import dev.sluice.sink.firehose.FirehoseConfig;
-import dev.sluice.sink.firehose.FirehoseDelivery;
-import dev.sluice.sink.forwarder.ForwarderConfig;
-import dev.sluice.sink.forwarder.SegmentForwarder;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.sluice.sink.SinkUnit;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The whole pipeline in one process: the embedded broker (unless an external one is given) and the services. */
+/**
+ * The whole pipeline in one process: the embedded broker (unless an external one is given), ingest, the
+ * router and every sink on the classpath whose destination the environment configures.
+ */
 public final class AllInOne implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
@@ -31,18 +32,23 @@ public final class AllInOne implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final String bootstrap;
     private final List<AutoCloseable> services = new ArrayList<>();
+    private final Map<String, SinkService> sinks = new LinkedHashMap<>();
+    private final List<SinkPlugin> plugins;
     private IngestApi ingest;
     private RouterApp router;
-    private SinkService firehose;
-    private SinkService forwarder;
 
-    private AllInOne(EmbeddedKafkaBroker broker, String bootstrap) {
+    private AllInOne(EmbeddedKafkaBroker broker, String bootstrap, List<SinkPlugin> plugins) {
         this.broker = broker;
         this.bootstrap = bootstrap;
+        this.plugins = plugins;
     }
 
-    /** Starts everything; each service reads the environment as it would alone. */
+    /** Starts everything with the sinks found on the classpath; each service reads the environment as it would alone. */
     public static AllInOne start(Map<String, String> environment) {
+        return start(environment, SinkPlugins.discover());
+    }
+
+    static AllInOne start(Map<String, String> environment, List<SinkPlugin> plugins) {
         AllInOneConfig config = AllInOneConfig.fromEnv(environment);
         if (environment.get("SLUICE_WRITE_KEYS") == null && environment.get("SLUICE_WRITE_KEYS_FILE") == null) {
             LOG.warn("event=dev_write_key_used writeKey=dev-write-key project=dev hint=\"set SLUICE_WRITE_KEYS\"");
@@ -52,37 +58,37 @@ public final class AllInOne implements AutoCloseable {
         Map<String, String> check = config.serviceEnv(environment, "localhost:9092", embedded, 0);
         IngestConfig.fromEnv(check);
         RouterConfig.fromEnv(check);
-        List<SinkConfig> sinks = new ArrayList<>();
-        if (config.firehoseEnabled()) {
-            Map<String, String> env = config.sinkEnv(environment, "sink-firehose", "localhost:9092", embedded, 0);
-            sinks.add(SinkConfig.fromEnv(env, "sink-firehose", 0));
-            FirehoseConfig.fromEnv(env);
+        List<SinkPlugin> on = new ArrayList<>();
+        List<SinkConfig> groups = new ArrayList<>();
+        for (SinkPlugin plugin : plugins) {
+            Map<String, String> env = config.sinkEnv(environment, plugin.name(), "localhost:9092", embedded, 0);
+            if (plugin.configured(env)) {
+                on.add(plugin);
+                SinkConfig base = SinkConfig.fromEnv(env, plugin.name(), 0);
+                // builds and drops the sinks once, so a bad setting stops everything before a broker starts
+                for (SinkUnit unit : plugin.units(base, env, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                    groups.add(unit.config());
+                    unit.sink().close();
+                }
+            }
         }
-        if (config.forwarderEnabled()) {
-            Map<String, String> env = config.sinkEnv(environment, "sink-forwarder", "localhost:9092", embedded, 0);
-            sinks.add(SinkConfig.fromEnv(env, "sink-forwarder", 0));
-            ForwarderConfig.fromEnv(env);
-        }
-        refuseSharedGroups(sinks);
+        refuseSharedGroups(groups);
 
         EmbeddedKafkaBroker broker = embedded ? EmbeddedKafkaBroker.start(config.dataDir(), config.kafkaPort()) : null;
-        AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap());
+        AllInOne sluice = new AllInOne(broker, embedded ? broker.bootstrapServers() : config.externalBootstrap(),
+                plugins);
         try {
             sluice.ingest = sluice.add(IngestApi.start(IngestConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.ingestAdminPort()))));
             sluice.router = sluice.add(RouterApp.start(RouterConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort()))));
-            if (config.firehoseEnabled()) {
-                sluice.firehose = sluice.add(startSink(config.sinkEnv(environment, "sink-firehose", sluice.bootstrap,
-                        embedded, config.firehoseAdminPort()), "sink-firehose", (env, registry) -> {
-                            FirehoseConfig fc = FirehoseConfig.fromEnv(env);
-                            return new FirehoseDelivery(fc, FirehoseDelivery.client(fc), registry);
-                        }));
-            }
-            if (config.forwarderEnabled()) {
-                sluice.forwarder = sluice.add(startSink(config.sinkEnv(environment, "sink-forwarder", sluice.bootstrap,
-                        embedded, config.forwarderAdminPort()), "sink-forwarder",
-                        (env, registry) -> new SegmentForwarder(ForwarderConfig.fromEnv(env), registry)));
+            for (SinkPlugin plugin : on) {
+                Map<String, String> env = config.sinkEnv(environment, plugin.name(), sluice.bootstrap, embedded,
+                        plugin.defaultAdminPort());
+                PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                SinkConfig base = SinkConfig.fromEnv(env, plugin.name(), plugin.defaultAdminPort());
+                sluice.sinks.put(plugin.name(),
+                        sluice.add(SinkService.start(plugin.units(base, env, registry), null, registry)));
             }
             return sluice;
         } catch (RuntimeException e) {
@@ -92,12 +98,12 @@ public final class AllInOne implements AutoCloseable {
     }
 
     /**
-     * Two different sinks in one consumer group would split the events between them, each destination
-     * getting only part: refused before anything starts.
+     * Two consumers in one consumer group would split the events between them, each destination getting
+     * only part: refused before anything starts.
      */
-    static void refuseSharedGroups(List<SinkConfig> sinks) {
-        Map<String, String> sinkByGroup = new java.util.HashMap<>();
-        for (SinkConfig s : sinks) {
+    static void refuseSharedGroups(List<SinkConfig> consumers) {
+        Map<String, String> sinkByGroup = new HashMap<>();
+        for (SinkConfig s : consumers) {
             String other = sinkByGroup.putIfAbsent(s.groupId(), s.sinkName());
             if (other != null) {
                 throw new EnvReader.ConfigException("SLUICE_SINK_GROUP_ID: " + other + " and " + s.sinkName()
@@ -106,12 +112,6 @@ public final class AllInOne implements AutoCloseable {
                         + "SLUICE_SINK_GROUP_ID, or leave it unset for sluice-<sink>");
             }
         }
-    }
-
-    private static SinkService startSink(Map<String, String> env, String name,
-                                         BiFunction<Map<String, String>, MeterRegistry, Sink> factory) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return SinkService.start(SinkConfig.fromEnv(env, name, 0), factory.apply(env, registry), null, registry);
     }
 
     private <T extends AutoCloseable> T add(T service) {
@@ -135,14 +135,15 @@ public final class AllInOne implements AutoCloseable {
         return router.adminPort();
     }
 
-    /** sink-firehose's admin port, or -1 when no Firehose stream is configured. */
-    public int firehoseAdminPort() {
-        return firehose == null ? -1 : firehose.adminPort();
+    /** The sinks found on the classpath, running or not, in name order. */
+    public List<SinkPlugin> sinkPlugins() {
+        return plugins;
     }
 
-    /** sink-forwarder's admin port, or -1 when no destination writeKey is configured. */
-    public int forwarderAdminPort() {
-        return forwarder == null ? -1 : forwarder.adminPort();
+    /** A running sink's admin port, or -1 when that sink is off (its destination not configured) or absent. */
+    public int sinkAdminPort(String sinkName) {
+        SinkService sink = sinks.get(sinkName);
+        return sink == null ? -1 : sink.adminPort();
     }
 
     @Override

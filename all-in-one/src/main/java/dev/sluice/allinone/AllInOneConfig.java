@@ -11,13 +11,9 @@ import java.util.Map;
  * @param externalBootstrap a cluster to use instead of the embedded broker, or null
  * @param ingestAdminPort ingest-api's admin port here, where one environment serves every service
  * @param routerAdminPort the router's admin port
- * @param firehoseEnabled sink-firehose runs when a stream is configured
- * @param forwarderEnabled sink-forwarder runs when a destination writeKey is configured
  */
 public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstrap, int ingestAdminPort,
-                             int routerAdminPort,
-                             int firehoseAdminPort, boolean firehoseEnabled, int forwarderAdminPort,
-                             boolean forwarderEnabled) {
+                             int routerAdminPort) {
 
     /** The writeKey a fresh checkout accepts when none is configured, so the README's curl works. */
     public static final String DEV_WRITE_KEYS = "dev-write-key=dev";
@@ -28,31 +24,17 @@ public record AllInOneConfig(Path dataDir, int kafkaPort, String externalBootstr
                 r.integer("SLUICE_KAFKA_PORT", 9092, 0, 65535),
                 r.raw("KAFKA_BOOTSTRAP_SERVERS"),
                 r.integer("SLUICE_INGEST_ADMIN_PORT", 9100, 0, 65535),
-                r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535),
-                r.integer("SLUICE_FIREHOSE_ADMIN_PORT", 9102, 0, 65535),
-                anySet(env, "sink-firehose", "SLUICE_FIREHOSE_STREAMS", "SLUICE_FIREHOSE_DEFAULT_STREAM"),
-                r.integer("SLUICE_FORWARDER_ADMIN_PORT", 9103, 0, 65535),
-                anySet(env, "sink-forwarder", "SLUICE_FORWARD_WRITE_KEYS", "SLUICE_FORWARD_WRITE_KEYS_FILE",
-                        "SLUICE_FORWARD_DEFAULT_WRITE_KEY"));
-    }
-
-    /** Whether any of the variables is set, for all services or for this sink alone. */
-    private static boolean anySet(Map<String, String> env, String sinkName, String... names) {
-        for (String name : names) {
-            if (env.get(name) != null || env.get(sinkPrefix(sinkName) + name) != null) {
-                return true;
-            }
-        }
-        return false;
+                r.integer("SLUICE_ROUTER_ADMIN_PORT", 9101, 0, 65535));
     }
 
     /**
      * The environment one sink sees: the services' one, overlaid with every variable given for this sink
-     * alone, {@code <SINK>__<VARIABLE>} (e.g. {@code SINK_FIREHOSE__SLUICE_SINK_GROUP_ID}).
+     * alone, {@code <SINK>__<VARIABLE>} (e.g. {@code SINK_FIREHOSE__SLUICE_SINK_GROUP_ID}); its admin port
+     * is {@code <SINK>__SLUICE_ADMIN_PORT}, else the sink's own default.
      */
     Map<String, String> sinkEnv(Map<String, String> shared, String sinkName, String bootstrap, boolean embedded,
-                                int adminPort) {
-        Map<String, String> env = serviceEnv(shared, bootstrap, embedded, adminPort);
+                                int defaultAdminPort) {
+        Map<String, String> env = serviceEnv(shared, bootstrap, embedded, defaultAdminPort);
         String prefix = sinkPrefix(sinkName);
         shared.forEach((name, value) -> {
             if (name.startsWith(prefix) && name.length() > prefix.length()) {

@@ -1,6 +1,7 @@
 package dev.sluice.allinone;
 
 import dev.sluice.model.EnvReader;
+import dev.sluice.sink.SinkPlugin;
 
 /** Runs the whole pipeline in one process for a laptop; Ctrl-C stops it cleanly. */
 public final class Main {
@@ -25,12 +26,11 @@ public final class Main {
         out.append("  ingest-api admin:     http://localhost:").append(sluice.ingestAdminPort())
                 .append("  (/healthz /readyz /metrics; every admin port is on loopback unless SLUICE_ADMIN_BIND)\n");
         out.append("  router-streams admin: http://localhost:").append(sluice.routerAdminPort()).append('\n');
-        out.append(sluice.firehoseAdminPort() < 0
-                ? "  sink-firehose:        off (set SLUICE_FIREHOSE_STREAMS or SLUICE_FIREHOSE_DEFAULT_STREAM)\n"
-                : "  sink-firehose admin:  http://localhost:" + sluice.firehoseAdminPort() + "\n");
-        out.append(sluice.forwarderAdminPort() < 0
-                ? "  sink-forwarder:       off (set SLUICE_FORWARD_WRITE_KEYS or SLUICE_FORWARD_DEFAULT_WRITE_KEY)\n"
-                : "  sink-forwarder admin: http://localhost:" + sluice.forwarderAdminPort() + "\n");
+        for (SinkPlugin sink : sluice.sinkPlugins()) {
+            String label = String.format("  %-22s", sink.name() + (sluice.sinkAdminPort(sink.name()) < 0 ? ":" : " admin:"));
+            out.append(label).append(sluice.sinkAdminPort(sink.name()) < 0 ? "off (" + sink.enableHint() + ")"
+                    : "http://localhost:" + sluice.sinkAdminPort(sink.name())).append('\n');
+        }
         out.append("Press Ctrl-C to stop.\n");
         System.out.println(out);
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.model.EnvReader;
 import dev.sluice.sink.SinkConfig;
+import dev.sluice.sink.firehose.FirehosePlugin;
+import dev.sluice.sink.forwarder.ForwarderPlugin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,9 +42,19 @@ class AllInOneConfigTest {
 
     @Test
     void aSinkCanBeTurnedOnByItsPrefixedSettingsAlone() {
-        AllInOneConfig config = AllInOneConfig.fromEnv(Map.of("SINK_FIREHOSE__SLUICE_FIREHOSE_DEFAULT_STREAM", "s"));
-        assertThat(config.firehoseEnabled()).isTrue();
-        assertThat(config.forwarderEnabled()).isFalse();
+        Map<String, String> env = Map.of("SINK_FIREHOSE__SLUICE_FIREHOSE_DEFAULT_STREAM", "s");
+        AllInOneConfig config = AllInOneConfig.fromEnv(env);
+        assertThat(new FirehosePlugin().configured(config.sinkEnv(env, "sink-firehose", "b:9092", true, 0))).isTrue();
+        assertThat(new ForwarderPlugin().configured(config.sinkEnv(env, "sink-forwarder", "b:9092", true, 0)))
+                .isFalse();
+    }
+
+    @Test
+    void aSinksAdminPortIsItsOwnDefaultUnlessItsPrefixSaysOtherwise() {
+        Map<String, String> env = Map.of("SLUICE_ADMIN_PORT", "7000", "SINK_FORWARDER__SLUICE_ADMIN_PORT", "7103");
+        AllInOneConfig config = AllInOneConfig.fromEnv(env);
+        assertThat(config.sinkEnv(env, "sink-firehose", "b:9092", true, 9102)).containsEntry("SLUICE_ADMIN_PORT", "9102");
+        assertThat(config.sinkEnv(env, "sink-forwarder", "b:9092", true, 9103)).containsEntry("SLUICE_ADMIN_PORT", "7103");
     }
 
     @Test

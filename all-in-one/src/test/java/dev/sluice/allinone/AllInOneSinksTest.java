@@ -29,10 +29,10 @@ class AllInOneSinksTest {
              SegmentStandInAccess segment = new SegmentStandInAccess("segment-dev-key");
              AllInOne sluice = AllInOne.start(Map.ofEntries(Map.entry("SLUICE_DATA_DIR", data.toString()),
                      Map.entry("SLUICE_KAFKA_PORT", "0"), Map.entry("SLUICE_INGEST_PORT", "0"),
-                     Map.entry("SLUICE_ROUTER_ADMIN_PORT", "0"), Map.entry("SLUICE_INGEST_ADMIN_PORT", "0"), Map.entry("SLUICE_FIREHOSE_ADMIN_PORT", "0"),
+                     Map.entry("SLUICE_ROUTER_ADMIN_PORT", "0"), Map.entry("SLUICE_INGEST_ADMIN_PORT", "0"), Map.entry("SINK_FIREHOSE__SLUICE_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_FIREHOSE_DEFAULT_STREAM", "dev-events"),
                      Map.entry("SLUICE_FIREHOSE_ENDPOINT", firehose.endpoint()),
-                     Map.entry("SLUICE_FORWARDER_ADMIN_PORT", "0"),
+                     Map.entry("SINK_FORWARDER__SLUICE_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_FORWARD_URL", segment.url()),
                      Map.entry("SLUICE_FORWARD_WRITE_KEYS", "dev=segment-dev-key"),
                      // one sink's own setting, by its prefix
@@ -51,7 +51,7 @@ class AllInOneSinksTest {
             assertThat(firehose.lines()).anySatisfy(l -> assertThat(l).contains("\"messageId\":\"aio-1\"",
                     "\"projectId\":\"dev\"", "\"event\":\"Through\""));
             assertThat(firehose.lines()).anySatisfy(l -> assertThat(l).contains("\"messageId\":\"aio-2\""));
-            assertThat(sluice.firehoseAdminPort()).isPositive();
+            assertThat(sluice.sinkAdminPort("sink-firehose")).isPositive();
             await().atMost(60, TimeUnit.SECONDS).until(() -> segment.messageIds().size() >= 2);
             assertThat(segment.messageIds()).containsExactlyInAnyOrder("aio-1", "aio-2");
             await().atMost(30, TimeUnit.SECONDS).until(() -> TopicProbe.committed(sluice.bootstrapServers(),

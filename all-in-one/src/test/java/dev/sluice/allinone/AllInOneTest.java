@@ -1,10 +1,12 @@
 package dev.sluice.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.SegmentJson;
+import dev.sluice.sink.SinkPlugin;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,15 +16,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AllInOneTest {
 
+    /**
+     * Also the plug point: the probe sink is on the tests' classpath only (as a new module's jar would be)
+     * and configured here, the two real sinks are on the classpath but not configured.
+     */
     @Test
-    void startsItsOwnBrokerTakesEventsWithTheDevKeyAndRoutesThem() throws Exception {
+    void startsItsOwnBrokerTakesEventsWithTheDevKeyRoutesThemAndRunsTheConfiguredSinksFound() throws Exception {
         Path data = Files.createTempDirectory("sluice-aio-");
         try (AllInOne sluice = AllInOne.start(Map.of("SLUICE_DATA_DIR", data.toString(), "SLUICE_KAFKA_PORT", "0",
-                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0"))) {
+                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0",
+                "SINK_PROBE__SLUICE_PROBE_SINK", "true", "SINK_PROBE__SLUICE_ADMIN_PORT", "0"))) {
+            assertThat(sluice.sinkPlugins()).extracting(SinkPlugin::name)
+                    .containsExactly("sink-firehose", "sink-forwarder", "sink-probe");
+            assertThat(sluice.sinkAdminPort("sink-probe")).isPositive();
+            assertThat(sluice.sinkAdminPort("sink-firehose")).isEqualTo(-1);
+            assertThat(sluice.sinkAdminPort("sink-forwarder")).isEqualTo(-1);
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
@@ -45,6 +58,8 @@ class AllInOneTest {
             assertThat(event.get("projectId").asText()).isEqualTo("dev");
             assertThat(event.get("messageId").asText()).isNotEmpty();
             assertThat(Files.isDirectory(data.resolve("router-state"))).isTrue();
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> ProbeSinkPlugin.DELIVERED.contains("sluice-sink-probe/track"));
         } finally {
             SharedKafka.deleteRecursively(data);
         }

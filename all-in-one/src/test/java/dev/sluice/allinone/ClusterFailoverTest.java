@@ -79,7 +79,7 @@ class ClusterFailoverTest {
                      Map.entry("SLUICE_TOPIC_PREFIX", topics.ingestRaw().replace("ingest.raw", "")),
                      Map.entry("SLUICE_INGEST_PORT", "0"), Map.entry("SLUICE_ROUTER_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_INGEST_ADMIN_PORT", "0"),
-                     Map.entry("SLUICE_FORWARDER_ADMIN_PORT", "0"),
+                     Map.entry("SINK_FORWARDER__SLUICE_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_WRITE_KEYS", IntStream.range(0, PROJECTS).mapToObj(p -> "key" + p + "=p" + p)
                              .collect(Collectors.joining(","))),
                      // shorter than the 10 s default so that the leader change shows up as 503s that
@@ -140,7 +140,7 @@ class ClusterFailoverTest {
             await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
                     .until(() -> new HashSet<>(segment.messageIds()).containsAll(acknowledged.keySet()));
             assertThat(status(sluice.routerAdminPort(), "/readyz")).as("router still running").isEqualTo(200);
-            assertThat(status(sluice.forwarderAdminPort(), "/healthz")).as("sink still alive").isEqualTo(200);
+            assertThat(status(sluice.sinkAdminPort("sink-forwarder"), "/healthz")).as("sink still alive").isEqualTo(200);
         } finally {
             sending = false;
             SharedKafka.deleteRecursively(data);

@@ -27,6 +27,16 @@ public final class EnvReader {
         return v == null || v.isBlank() ? null : v.trim();
     }
 
+    /** Whether any of the variables has a value. */
+    public boolean anySet(String... names) {
+        for (String name : names) {
+            if (raw(name) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public String string(String name, String defaultValue) {
         String v = raw(name);
         return v == null ? defaultValue : v;

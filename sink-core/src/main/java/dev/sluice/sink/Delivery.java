@@ -11,8 +11,8 @@ import java.time.Duration;
  */
 public record Delivery(Outcome outcome, String code, String reason, Duration retryAfter, boolean throttled) {
 
-    /** The three fates of a record. */
-    public enum Outcome { DELIVERED, TRANSIENT, PERMANENT }
+    /** The fates of a record. */
+    public enum Outcome { DELIVERED, TRANSIENT, PERMANENT, DISCARDED }
 
     private static final Delivery DELIVERED = new Delivery(Outcome.DELIVERED, null, null, null, false);
 
@@ -32,6 +32,14 @@ public record Delivery(Outcome outcome, String code, String reason, Duration ret
     /** The destination is taking too much from us: retried in place, and the send rate is lowered. */
     public static Delivery throttled(String code, String reason, Duration retryAfter) {
         return new Delivery(Outcome.TRANSIENT, code, reason, retryAfter, true);
+    }
+
+    /**
+     * This destination has no use for the record (an identify without email for a mailing list):
+     * settled, counted with its code, never retried and not dead-lettered, since no fix would change it.
+     */
+    public static Delivery discarded(String code, String reason) {
+        return new Delivery(Outcome.DISCARDED, code, reason, null, false);
     }
 
     /** Will never succeed as it is: straight to the DLQ with the reason. */

@@ -10,8 +10,8 @@ import java.time.Instant;
  */
 record RetryDecision(Kind kind, Instant at, String code, String reason) {
 
-    /** The four things that can happen to a record after an attempt. */
-    enum Kind { SETTLED, RETRY, PARK, DEAD_LETTER }
+    /** The things that can happen to a record after an attempt. */
+    enum Kind { SETTLED, DISCARD, RETRY, PARK, DEAD_LETTER }
 
     static final RetryDecision SETTLED = new RetryDecision(Kind.SETTLED, null, null, null);
 }

@@ -26,6 +26,8 @@ final class RetryRules {
         switch (outcome.outcome()) {
             case DELIVERED:
                 return RetryDecision.SETTLED;
+            case DISCARDED:
+                return new RetryDecision(RetryDecision.Kind.DISCARD, null, outcome.code(), outcome.reason());
             case PERMANENT:
                 return new RetryDecision(RetryDecision.Kind.DEAD_LETTER, null, outcome.code(), outcome.reason());
             default:

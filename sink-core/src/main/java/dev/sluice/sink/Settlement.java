@@ -54,6 +54,12 @@ final class Settlement {
                     metrics.latency(project, p.record.timestamp());
                     p.settle();
                 }
+                case DISCARD -> {
+                    metrics.record(project, "discarded");
+                    metrics.discarded(d.code());
+                    LOG.debug("event=discarded sink={} code={} reason=\"{}\"", sinkName, d.code(), d.reason());
+                    p.settle();
+                }
                 case RETRY -> {
                     p.failed(now);
                     p.notBeforeMillis = d.at().toEpochMilli();

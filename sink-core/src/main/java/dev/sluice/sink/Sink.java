@@ -9,9 +9,6 @@ import java.util.List;
  */
 public interface Sink extends AutoCloseable {
 
-    /** Names the consumer group default, the retry and DLQ topics and the metrics ({@code sink-firehose}). */
-    String name();
-
     BatchLimits limits();
 
     /**

@@ -72,6 +72,12 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
                 r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND));
     }
 
+    /** The same settings for another consumer group of this sink (one per webhook endpoint), with its own topics. */
+    public SinkConfig withGroup(String otherGroupId) {
+        return new SinkConfig(sinkName, bootstrapServers, topics, adminPort, otherGroupId, startFrom, sourceTopics, retry,
+                linger, sessionTimeout, deliveryTimeout, topicPartitions, topicReplication, adminBind);
+    }
+
     /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */
     public static String defaultGroupId(String sinkName) {
         return "sluice-" + sinkName;

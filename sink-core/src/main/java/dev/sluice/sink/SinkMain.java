@@ -1,45 +1,80 @@
 package dev.sluice.sink;
 
-import dev.sluice.model.EnvReader;
-import java.time.Duration;
-import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.sluice.model.EnvReader.ConfigException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.function.BiFunction;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
- * What every sink's {@code main} does: read config, build the sink, run the live group, or with
- * {@code replay <topic> [from] [to] [group]} deliver that range under its own group and exit.
+ * Every sink's {@code main}: finds the sink plugin on the classpath, reads its config, runs its live groups,
+ * or with {@code replay <topic> [from] [to] [group]} delivers that range under its own group and exits.
  */
 public final class SinkMain {
 
     private SinkMain() {
     }
 
-    public static void run(String[] args, Map<String, String> env, String sinkName, int defaultAdminPort,
-                           BiFunction<Map<String, String>, MeterRegistry, Sink> sinkFactory)
-            throws InterruptedException {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        SinkConfig config;
-        Sink sink;
-        ReplayRange replay;
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> env = System.getenv();
+        SinkPlugin plugin;
         try {
-            config = SinkConfig.fromEnv(env, sinkName, defaultAdminPort);
-            replay = args.length > 0 ? ReplayRange.parse(args, config) : null;
-            sink = sinkFactory.apply(env, registry);
-        } catch (EnvReader.ConfigException e) {
-            System.err.println("sluice " + sinkName + ": configuration error: " + e.getMessage());
+            plugin = SinkPlugins.select(SinkPlugins.discover(), env);
+        } catch (ConfigException e) {
+            System.err.println("sluice sink: configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
-        SinkService service = SinkService.start(config, sink, replay, registry);
+        run(args, env, plugin);
+    }
+
+    public static void run(String[] args, Map<String, String> env, SinkPlugin plugin) throws InterruptedException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<SinkUnit> units;
+        ReplayRange replay = null;
+        try {
+            SinkConfig config = SinkConfig.fromEnv(env, plugin.name(), plugin.defaultAdminPort());
+            units = plugin.units(config, env, registry);
+            if (args.length > 0) {
+                SinkUnit unit = replayUnit(units, args, env);
+                replay = ReplayRange.parse(args, unit.config());
+                units = List.of(unit);
+            }
+        } catch (ConfigException e) {
+            System.err.println("sluice " + plugin.name() + ": configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SinkService service = SinkService.start(units, replay, registry);
         if (replay == null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(service::close, sinkName + "-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(service::close, plugin.name() + "-stop"));
             return;
         }
         boolean complete = service.awaitReplay(Duration.ofDays(365));
         service.close();
         System.exit(complete ? 0 : 1);
+    }
+
+    /**
+     * The unit a replay acts for: the only one, the one whose retry topic or DLQ is replayed, or the one
+     * {@code SLUICE_SINK_UNIT} names.
+     */
+    static SinkUnit replayUnit(List<SinkUnit> units, String[] args, Map<String, String> env) {
+        String named = env.get("SLUICE_SINK_UNIT");
+        if (named != null && !named.isBlank()) {
+            return units.stream().filter(u -> u.name().equals(named.trim())).findFirst()
+                    .orElseThrow(() -> new ConfigException("SLUICE_SINK_UNIT=" + named + ": not one of "
+                            + units.stream().map(SinkUnit::name).toList()));
+        }
+        if (units.size() == 1) {
+            return units.get(0);
+        }
+        String topic = args.length > 1 ? args[1] : "";
+        return units.stream()
+                .filter(u -> topic.equals(u.config().retryTopic()) || topic.equals(u.config().dlqTopic()))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException("replay " + topic + ": this sink has several consumers ("
+                        + units.stream().map(SinkUnit::name).toList() + "); set SLUICE_SINK_UNIT to the one to act for"));
     }
 }

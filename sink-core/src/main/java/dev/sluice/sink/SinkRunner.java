@@ -81,8 +81,8 @@ public final class SinkRunner implements Runnable {
         this.sink = sink;
         this.clock = clock;
         this.registry = registry;
-        this.metrics = new SinkMetrics(registry, config.sinkName(), clock);
         this.assignment = replay == null ? new LiveAssignment(config) : new ReplayAssignment(replay);
+        this.metrics = new SinkMetrics(registry, config.sinkName(), assignment.groupId(), clock);
         BatchLimits own = sink.limits();
         BatchLimits limits = config.linger() == null ? own
                 : new BatchLimits(own.maxRecords(), own.maxBytes(), own.maxRecordBytes(), config.linger());
@@ -228,14 +228,19 @@ public final class SinkRunner implements Runnable {
         consumer = null;
     }
 
-    /** Asks the loop to stop after the current step; waits for it. Undelivered records stay uncommitted. */
-    public void stop(Duration timeout) {
+    /** Asks the loop to stop after the current step, without waiting. */
+    public void requestStop() {
         running = false;
         stopRequested.countDown();
         Consumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
+    }
+
+    /** Asks the loop to stop after the current step; waits for it. Undelivered records stay uncommitted. */
+    public void stop(Duration timeout) {
+        requestStop();
         try {
             stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

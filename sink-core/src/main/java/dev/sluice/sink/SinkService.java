@@ -7,23 +7,28 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A sink as a running service: its retry and DLQ topics ensured, the runner on its own thread, admin endpoints up. */
+/**
+ * A sink as a running service: its consumers' retry and DLQ topics ensured, one runner thread per consumer,
+ * one admin server for them all (ready while every runner is).
+ */
 public final class SinkService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
 
-    private final Sink sink;
-    private final SinkRunner runner;
+    private final List<SinkUnit> units;
+    private final List<SinkRunner> runners;
     private final AdminServer admin;
     private final PrometheusMeterRegistry registry;
 
-    private SinkService(Sink sink, SinkRunner runner, AdminServer admin, PrometheusMeterRegistry registry) {
-        this.sink = sink;
-        this.runner = runner;
+    private SinkService(List<SinkUnit> units, List<SinkRunner> runners, AdminServer admin,
+                        PrometheusMeterRegistry registry) {
+        this.units = units;
+        this.runners = runners;
         this.admin = admin;
         this.registry = registry;
     }
@@ -36,17 +41,38 @@ public final class SinkService implements AutoCloseable {
     /** @param registry where the runtime's meters go, shared with the sink's own */
     public static SinkService start(SinkConfig config, Sink sink, ReplayRange replay,
                                     PrometheusMeterRegistry registry) {
-        new TopicCreator(config.bootstrapServers(), config.topicPartitions(), config.topicReplication())
-                .ensure(List.of(config.retryTopic(), config.dlqTopic()), Duration.ofSeconds(30));
+        return start(List.of(SinkUnit.single(config, sink)), replay, registry);
+    }
+
+    /**
+     * Starts every unit of a sink; the admin server's address and port are the first unit's.
+     *
+     * @param replay a bounded replay run of the only unit, or null to run the live groups
+     */
+    public static SinkService start(List<SinkUnit> units, ReplayRange replay, PrometheusMeterRegistry registry) {
+        if (units.isEmpty() || replay != null && units.size() != 1) {
+            throw new IllegalArgumentException("a sink needs at least one unit, and a replay acts for exactly one");
+        }
+        SinkConfig first = units.get(0).config();
+        List<String> topics = new ArrayList<>();
+        units.forEach(u -> topics.addAll(List.of(u.config().retryTopic(), u.config().dlqTopic())));
+        new TopicCreator(first.bootstrapServers(), first.topicPartitions(), first.topicReplication())
+                .ensure(topics, Duration.ofSeconds(30));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
-        SinkRunner runner = new SinkRunner(config, sink, registry, replay);
-        Thread thread = new Thread(runner, config.sinkName() + (replay == null ? "-loop" : "-replay"));
-        thread.start();
-        AdminServer admin = AdminServer.start(config.adminBind(), replay == null ? config.adminPort() : 0, runner::isAlive,
-                runner::isAlive, registry::scrape);
-        LOG.info("event=sink_service_started sink={} adminPort={}", config.sinkName(), admin.port());
-        return new SinkService(sink, runner, admin, registry);
+        List<SinkRunner> runners = new ArrayList<>();
+        for (SinkUnit unit : units) {
+            SinkRunner runner = new SinkRunner(unit.config(), unit.sink(), registry, replay);
+            runners.add(runner);
+            String thread = units.size() == 1 ? unit.config().sinkName() : unit.config().sinkName() + "-" + unit.name();
+            new Thread(runner, thread + (replay == null ? "-loop" : "-replay")).start();
+        }
+        AdminServer admin = AdminServer.start(first.adminBind(), replay == null ? first.adminPort() : 0,
+                () -> runners.stream().allMatch(SinkRunner::isAlive),
+                () -> runners.stream().allMatch(SinkRunner::isAlive), registry::scrape);
+        LOG.info("event=sink_service_started sink={} units={} adminPort={}", first.sinkName(), units.size(),
+                admin.port());
+        return new SinkService(List.copyOf(units), List.copyOf(runners), admin, registry);
     }
 
     public int adminPort() {
@@ -59,13 +85,18 @@ public final class SinkService implements AutoCloseable {
 
     /** For a replay: waits until the range is delivered; true if it was completed. */
     public boolean awaitReplay(Duration timeout) throws InterruptedException {
+        SinkRunner runner = runners.get(0);
         return runner.awaitStopped(timeout) && runner.isFinished();
     }
 
     @Override
     public void close() {
-        runner.stop(Duration.ofSeconds(30));
+        // ask every runner to stop first, so the units wind down together rather than one after another
+        runners.forEach(SinkRunner::requestStop);
+        for (SinkRunner runner : runners) {
+            runner.stop(Duration.ofSeconds(30));
+        }
         admin.close();
-        sink.close();
+        units.forEach(u -> u.sink().close());
     }
 }

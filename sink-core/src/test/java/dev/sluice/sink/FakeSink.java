@@ -16,6 +16,7 @@ final class FakeSink implements Sink {
 
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     final List<String> delivered = new CopyOnWriteArrayList<>();
+    final List<String> discarded = new CopyOnWriteArrayList<>();
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
     private final BiFunction<SinkRecord, Integer, Delivery> behaviour;
     private final BatchLimits limits;
@@ -35,11 +36,6 @@ final class FakeSink implements Sink {
     }
 
     @Override
-    public String name() {
-        return "sink-fake";
-    }
-
-    @Override
     public BatchLimits limits() {
         return limits;
     }
@@ -55,6 +51,8 @@ final class FakeSink implements Sink {
             Delivery d = behaviour.apply(r, n);
             if (d.outcome() == Delivery.Outcome.DELIVERED) {
                 delivered.add(v);
+            } else if (d.outcome() == Delivery.Outcome.DISCARDED) {
+                discarded.add(v);
             }
             out.add(d);
         }

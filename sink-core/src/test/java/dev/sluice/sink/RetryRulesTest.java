@@ -31,6 +31,17 @@ class RetryRulesTest {
     }
 
     @Test
+    void aDiscardIsSettledWithItsCodeEvenForARecordThatFailedBefore() {
+        PendingRecord p = record(true);
+        p.failed(T0);
+        RetryDecision d = rules.decide(p, Delivery.discarded("no_email", "identify without traits.email"),
+                T0.plus(Duration.ofDays(2)));
+        assertThat(d.kind()).isEqualTo(RetryDecision.Kind.DISCARD);
+        assertThat(d.code()).isEqualTo("no_email");
+        assertThat(d.reason()).isEqualTo("identify without traits.email");
+    }
+
+    @Test
     void aTransientFailureIsRetriedInPlaceSoonWithGrowingBackoffUntilTheParkTime() {
         PendingRecord p = record(false);
         Instant now = T0;

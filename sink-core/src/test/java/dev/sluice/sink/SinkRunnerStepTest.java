@@ -51,13 +51,16 @@ class SinkRunnerStepTest {
         return SinkConfig.fromEnv(env, "sink-fake", 0);
     }
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private SinkRunner runner(SinkConfig config, Sink sink) {
-        return new SinkRunner(config, sink, new SimpleMeterRegistry(), null, clock, log::newConsumer, producer);
+        return new SinkRunner(config, sink, registry, null, clock, log::newConsumer, producer);
     }
 
     /** Offsets (per partition) that were delivered, or acknowledged in the retry topic or DLQ. */
     private Set<String> settled(FakeSink sink) {
         Set<String> done = new HashSet<>(sink.delivered);
+        done.addAll(sink.discarded);
         for (ProducerRecord<String, byte[]> r : producer.history()) {
             done.add(new String(r.value(), StandardCharsets.UTF_8));
         }
@@ -197,6 +200,23 @@ class SinkRunnerStepTest {
         turns(runner, sink, 100, "w0 recovering");
         assertThat(sink.delivered).hasSize(3000);
         assertThat(log.committed(P0)).isEqualTo(3000);
+    }
+
+    @Test
+    void aDiscardedRecordIsSettledAndCountedWithItsCodeButNeitherRetriedNorDeadLettered() {
+        appendRange(0, 10);
+        FakeSink sink = new FakeSink((v, n) -> v.equals("v3") || v.equals("v6")
+                ? Delivery.discarded("no_email", "identify without traits.email") : Delivery.delivered(),
+                new BatchLimits(10, 1_000_000, 1000, Duration.ZERO));
+        SinkRunner runner = runner(config(Map.of()), sink);
+        turns(runner, sink, 20, "discarding");
+        assertThat(sink.discarded).containsExactlyInAnyOrder("v3", "v6");
+        assertThat(sink.attempts.get("v3").get()).isEqualTo(1);
+        assertThat(producer.history()).isEmpty();
+        assertThat(log.committed(P0) + log.committed(P1)).isEqualTo(10);
+        assertThat(registry.get("sluice.sink.discarded").tag("code", "no_email").counter().count()).isEqualTo(2);
+        assertThat(registry.get("sluice.sink.records").tag("outcome", "discarded").counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isEqualTo(2.0);
     }
 
     @Test

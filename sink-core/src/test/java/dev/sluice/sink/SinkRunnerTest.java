@@ -103,7 +103,7 @@ class SinkRunnerTest {
         try (SinkService service = SinkService.start(config, sink, null)) {
             await().atMost(30, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 200);
             String metrics = service.registry().scrape();
-            assertThat(metrics).contains("sluice_sink_records_total{outcome=\"retried\"");
+            assertThat(metrics).contains("sluice_sink_records_total{group=\"" + config.groupId() + "\",outcome=\"retried\"");
         }
         assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(values);
         values.forEach(v -> assertThat(sink.attempts.get(v).get())

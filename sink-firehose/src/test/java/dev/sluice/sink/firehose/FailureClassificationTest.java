@@ -26,7 +26,7 @@ class FailureClassificationTest {
     void classifiesOperationErrors(int status, String code, Delivery.Outcome expected) {
         FirehoseException e = (FirehoseException) FirehoseException.builder().statusCode(status)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m").build()).build();
-        Delivery d = FirehoseDelivery.classify(e);
+        Delivery d = FirehoseSink.classify(e);
         assertThat(d.outcome()).isEqualTo(expected);
         assertThat(d.code()).isEqualTo(code);
     }
@@ -34,7 +34,7 @@ class FailureClassificationTest {
     @Test
     void unknownCodesFallBackToTheStatus() {
         FirehoseException e = (FirehoseException) FirehoseException.builder().statusCode(502).build();
-        assertThat(FirehoseDelivery.classify(e).outcome()).isEqualTo(Delivery.Outcome.TRANSIENT);
-        assertThat(FirehoseDelivery.classify(e).code()).isEqualTo("http_502");
+        assertThat(FirehoseSink.classify(e).outcome()).isEqualTo(Delivery.Outcome.TRANSIENT);
+        assertThat(FirehoseSink.classify(e).code()).isEqualTo("http_502");
     }
 }

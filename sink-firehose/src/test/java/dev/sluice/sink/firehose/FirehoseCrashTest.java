@@ -3,6 +3,7 @@ package dev.sluice.sink.firehose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.sink.SinkMain;
 import dev.sluice.embeddedkafka.ChildJvm;
 import dev.sluice.model.Topics;
 import java.nio.file.Files;
@@ -23,13 +24,13 @@ class FirehoseCrashTest {
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
             firehose.delayMillis = 200; // ~10 calls of 500: the run lasts seconds, so the kill lands mid-stream
             Map<String, String> env = FirehoseSinkTest.env(topics, firehose, Map.of("SLUICE_SINK_LINGER", "PT0.02S"));
-            ChildJvm first = ChildJvm.start(Main.class, env, log);
+            ChildJvm first = ChildJvm.start(SinkMain.class, env, log);
             await().atMost(90, TimeUnit.SECONDS).until(() -> firehose.accepted.size() >= 1000);
             first.kill();
             int atKill = firehose.accepted.size();
             assertThat(atKill).as("killed before the end").isLessThan(5000);
 
-            try (ChildJvm second = ChildJvm.start(Main.class, env, log)) {
+            try (ChildJvm second = ChildJvm.start(SinkMain.class, env, log)) {
                 await().atMost(120, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 5000);
             }
             assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))

@@ -51,7 +51,7 @@ class FirehoseSinkTest {
     static SinkService start(Map<String, String> env, ReplayRange replay) {
         FirehoseConfig config = FirehoseConfig.fromEnv(env);
         return SinkService.start(SinkConfig.fromEnv(env, "sink-firehose", 0),
-                new FirehoseDelivery(config, FirehoseDelivery.client(config)), replay);
+                new FirehoseSink(config, FirehoseSink.client(config)), replay);
     }
 
     @Test
@@ -71,8 +71,8 @@ class FirehoseSinkTest {
                 case "project-b" -> "stream-b";
                 default -> "stream-default";
             }));
-            assertThat(sink.registry().scrape()).contains("sluice_sink_records_total{outcome=\"delivered\","
-                    + "project=\"project-a\",sink=\"sink-firehose\"} 500.0", "sluice_sink_delivery_latency_seconds");
+            assertThat(sink.registry().scrape()).contains("sluice_sink_records_total{group=\"sluice-sink-firehose\","
+                    + "outcome=\"delivered\",project=\"project-a\",sink=\"sink-firehose\"} 500.0", "sluice_sink_delivery_latency_seconds");
         }
     }
 
@@ -142,7 +142,7 @@ class FirehoseSinkTest {
             FirehoseConfig config = FirehoseConfig.fromEnv(env);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (SinkService sink = SinkService.start(SinkConfig.fromEnv(env, "sink-firehose", 0),
-                    new FirehoseDelivery(config, FirehoseDelivery.client(config), registry), null, registry)) {
+                    new FirehoseSink(config, FirehoseSink.client(config), registry), null, registry)) {
                 await().atMost(90, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 200);
                 assertThat(registry.scrape()).contains("sluice_firehose_credential_errors_total{code=\"ExpiredTokenException\"}");
             }
@@ -199,7 +199,7 @@ class FirehoseSinkTest {
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
             firehose.delayMillis = 5000;
             FirehoseConfig config = FirehoseConfig.fromEnv(env(TypedEvents.newTopics(), firehose, Map.of()));
-            try (FirehoseDelivery delivery = new FirehoseDelivery(config, FirehoseDelivery.client(config))) {
+            try (FirehoseSink delivery = new FirehoseSink(config, FirehoseSink.client(config))) {
                 List<SinkRecord> batch = List.of(
                         new SinkRecord("project-a", "track", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 0,
                                 new RecordHeaders()),

@@ -70,7 +70,7 @@ public final class ForwarderBenchmark {
         ForwarderTestEvents.write(topics, n, i -> false, PROJECTS);
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c")) {
             faults.accept(segment);
-            try (SinkService sink = SegmentForwarderTest.start(env(topics, segment))) {
+            try (SinkService sink = SegmentSinkTest.start(env(topics, segment))) {
                 while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < n) {
                     Thread.sleep(50);
                 }
@@ -91,7 +91,7 @@ public final class ForwarderBenchmark {
     static long[] steady(int rate, int seconds, Consumer<SegmentStandIn> faults) throws Exception {
         Topics topics = ForwarderTestEvents.newTopics();
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c");
-             SinkService sink = SegmentForwarderTest.start(env(topics, segment))) {
+             SinkService sink = SegmentSinkTest.start(env(topics, segment))) {
             faults.accept(segment);
             try (PacedEventWriter writer = new PacedEventWriter(SharedKafka.bootstrapServers(), topics, rate,
                     PROJECTS)) {

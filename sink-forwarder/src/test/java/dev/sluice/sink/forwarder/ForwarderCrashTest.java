@@ -3,6 +3,7 @@ package dev.sluice.sink.forwarder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.sink.SinkMain;
 import dev.sluice.embeddedkafka.ChildJvm;
 import dev.sluice.model.Topics;
 import java.nio.file.Files;
@@ -24,12 +25,12 @@ class ForwarderCrashTest {
             segment.delayMillis = 300; // a handful of large requests: slow enough for the kill to land mid-stream
             // small batches so the run lasts long enough to be interrupted
             Map<String, String> env = ForwarderTestEvents.env(topics, segment.url(), Map.of("SLUICE_SINK_LINGER", "PT0.01S"));
-            ChildJvm first = ChildJvm.start(Main.class, env, log);
+            ChildJvm first = ChildJvm.start(SinkMain.class, env, log);
             await().atMost(90, TimeUnit.SECONDS).until(() -> !segment.received.isEmpty());
             first.kill();
             assertThat(new HashSet<>(segment.messageIds())).as("killed before the end").hasSizeLessThan(4000);
 
-            try (ChildJvm second = ChildJvm.start(Main.class, env, log)) {
+            try (ChildJvm second = ChildJvm.start(SinkMain.class, env, log)) {
                 await().atMost(120, TimeUnit.SECONDS)
                         .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", topics) == 4000);
             }

@@ -6,8 +6,6 @@ import dev.sluice.sink.BatchLimits;
 import dev.sluice.sink.Delivery;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkRecord;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,25 +26,18 @@ import java.util.Map;
  * Forwards events to a Segment {@code /v1/batch} endpoint, one request per destination writeKey.
  * A {@code 400} is narrowed down by halving until only the events Segment refuses are left.
  */
-public final class SegmentForwarder implements Sink {
+public final class SegmentSink implements Sink {
 
     /** Segment's 500 KB request limit with analytics-node's headroom for the envelope; 32 KB per event. */
     static final BatchLimits LIMITS = new BatchLimits(2500, 480 * 1024, 32 * 1024, Duration.ofMillis(200));
 
     private final ForwarderConfig config;
     private final HttpClient http;
-    private final MeterRegistry registry;
 
-    public SegmentForwarder(ForwarderConfig config, MeterRegistry registry) {
+    public SegmentSink(ForwarderConfig config) {
         this.config = config;
-        this.registry = registry;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    @Override
-    public String name() {
-        return "sink-forwarder";
     }
 
     @Override
@@ -63,14 +54,9 @@ public final class SegmentForwarder implements Sink {
             SinkRecord r = batch.get(i);
             String key = config.writeKeyFor(r.project());
             if (key == null) {
-                if (config.skipUnmapped()) {
-                    Counter.builder("sluice.forwarder.skipped").description("Events of projects without a destination key")
-                            .tag("project", r.project() == null ? "" : r.project()).register(registry).increment();
-                    results[i] = Delivery.delivered();
-                } else {
-                    results[i] = Delivery.permanentFailure("no_write_key", "no destination writeKey for project '"
-                            + r.project() + "' (SLUICE_FORWARD_WRITE_KEYS)");
-                }
+                String why = "no destination writeKey for project '" + r.project() + "' (SLUICE_FORWARD_WRITE_KEYS)";
+                results[i] = config.skipUnmapped() ? Delivery.discarded("no_write_key", why)
+                        : Delivery.permanentFailure("no_write_key", why);
                 continue;
             }
             try {

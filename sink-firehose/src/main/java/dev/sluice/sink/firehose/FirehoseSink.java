@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * Delivers events with {@code PutRecordBatch}: one call per delivery stream, each event a
  * newline-terminated JSON record (or several packed into one), failures classified per record.
  */
-public final class FirehoseDelivery implements Sink {
+public final class FirehoseSink implements Sink {
 
     /** 500 records and 4 MiB a call; each event costs one byte more for its newline. */
     static final BatchLimits LIMITS = new BatchLimits(500, 4L * 1024 * 1024 - 500,
@@ -57,18 +57,18 @@ public final class FirehoseDelivery implements Sink {
             "SignatureDoesNotMatch", "IncompleteSignatureException", "RequestExpired", "RequestTimeTooSkewed",
             "MissingAuthenticationTokenException");
 
-    private static final Logger LOG = LoggerFactory.getLogger(FirehoseDelivery.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FirehoseSink.class);
 
     private final FirehoseConfig config;
     private final FirehoseClient client;
     private final MeterRegistry registry;
 
-    public FirehoseDelivery(FirehoseConfig config, FirehoseClient client) {
+    public FirehoseSink(FirehoseConfig config, FirehoseClient client) {
         this(config, client, new SimpleMeterRegistry());
     }
 
     /** @param registry where {@code sluice_firehose_credential_errors_total{code}} is counted */
-    public FirehoseDelivery(FirehoseConfig config, FirehoseClient client, MeterRegistry registry) {
+    public FirehoseSink(FirehoseConfig config, FirehoseClient client, MeterRegistry registry) {
         this.config = config;
         this.client = client;
         this.registry = registry;
@@ -99,11 +99,6 @@ public final class FirehoseDelivery implements Sink {
             throw new dev.sluice.model.EnvReader.ConfigException("cannot set up the Firehose client (set AWS_REGION "
                     + "and credentials, or SLUICE_FIREHOSE_ENDPOINT): " + e.getMessage());
         }
-    }
-
-    @Override
-    public String name() {
-        return "sink-firehose";
     }
 
     @Override

@@ -29,12 +29,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The real forwarder against a Segment stand-in on loopback, on the real broker. */
-class SegmentForwarderTest {
+class SegmentSinkTest {
 
     static SinkService start(Map<String, String> env) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return SinkService.start(SinkConfig.fromEnv(env, "sink-forwarder", 0),
-                new SegmentForwarder(ForwarderConfig.fromEnv(env), registry), null, registry);
+                new SegmentSink(ForwarderConfig.fromEnv(env)), null, registry);
     }
 
     @Test
@@ -43,8 +43,7 @@ class SegmentForwarderTest {
             segment.delayMillis = 8000;
             Map<String, String> env = Map.of("SLUICE_FORWARD_URL", segment.url(),
                     "SLUICE_FORWARD_WRITE_KEYS", "project-a=seg-a,project-b=seg-b");
-            SegmentForwarder forwarder = new SegmentForwarder(ForwarderConfig.fromEnv(env),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            SegmentSink forwarder = new SegmentSink(ForwarderConfig.fromEnv(env));
             List<dev.sluice.sink.SinkRecord> batch = List.of(record("project-a", "d-1"), record("project-b", "d-2"));
             long t0 = System.nanoTime();
             List<dev.sluice.sink.Delivery> results = forwarder.deliver(batch, Instant.now().plusMillis(1500));
@@ -149,7 +148,9 @@ class SegmentForwarderTest {
                     Map.of("SLUICE_FORWARD_UNMAPPED", "skip", "SLUICE_SINK_GROUP_ID", "skip-group")))) {
                 await().atMost(60, TimeUnit.SECONDS)
                         .until(() -> ForwarderTestEvents.committed("skip-group", skipTopics) == 10);
-                assertThat(sink.registry().scrape()).contains("sluice_forwarder_skipped_total{project=\"project-z\"} 5.0");
+                assertThat(sink.registry().scrape()).contains(
+                        "sluice_sink_discarded_total{code=\"no_write_key\",group=\"skip-group\",sink=\"sink-forwarder\"} 5.0",
+                        "group=\"skip-group\",outcome=\"discarded\",project=\"project-z\",sink=\"sink-forwarder\"} 5.0");
             }
             assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), skipTopics.dlq("sink-forwarder"))).isZero();
             assertThat(segment.received).hasSize(10);
@@ -203,19 +204,19 @@ class SegmentForwarderTest {
 
     @Test
     void classifiesResponsesAsWireMdSays() {
-        assertThat(SegmentForwarder.classify(200, "{}", null).outcome()).isEqualTo(dev.sluice.sink.Delivery.Outcome.DELIVERED);
+        assertThat(SegmentSink.classify(200, "{}", null).outcome()).isEqualTo(dev.sluice.sink.Delivery.Outcome.DELIVERED);
         for (int s : new int[] {500, 502, 503, 408, 410, 460}) {
-            assertThat(SegmentForwarder.classify(s, "", null).outcome()).as("" + s)
+            assertThat(SegmentSink.classify(s, "", null).outcome()).as("" + s)
                     .isEqualTo(dev.sluice.sink.Delivery.Outcome.TRANSIENT);
         }
         for (int s : new int[] {400, 401, 403, 404, 413}) {
-            assertThat(SegmentForwarder.classify(s, "", null).outcome()).as("" + s)
+            assertThat(SegmentSink.classify(s, "", null).outcome()).as("" + s)
                     .isEqualTo(dev.sluice.sink.Delivery.Outcome.PERMANENT);
         }
-        assertThat(SegmentForwarder.classify(429, "", "7").retryAfter()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(SegmentForwarder.classify(429, "", "7").throttled()).isTrue();
-        assertThat(SegmentForwarder.classify(503, "", null).throttled()).isFalse();
-        assertThat(SegmentForwarder.parseRetryAfter("9999")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(SegmentForwarder.parseRetryAfter("soon")).isNull();
+        assertThat(SegmentSink.classify(429, "", "7").retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(SegmentSink.classify(429, "", "7").throttled()).isTrue();
+        assertThat(SegmentSink.classify(503, "", null).throttled()).isFalse();
+        assertThat(SegmentSink.parseRetryAfter("9999")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SegmentSink.parseRetryAfter("soon")).isNull();
     }
 }
