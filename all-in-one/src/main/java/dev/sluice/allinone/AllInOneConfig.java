@@ -1,6 +1,6 @@
 package dev.sluice.allinone;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.sluice.allinone;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 import dev.sluice.sink.SinkPlugin;
 
 /** Runs the whole pipeline in one process for a laptop; Ctrl-C stops it cleanly. */

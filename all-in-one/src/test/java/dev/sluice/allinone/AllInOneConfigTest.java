@@ -3,7 +3,7 @@ package dev.sluice.allinone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.firehose.FirehosePlugin;
 import dev.sluice.sink.forwarder.ForwarderPlugin;

@@ -3,10 +3,11 @@ package dev.sluice.allinone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.sink.firehose.FirehoseStandInAccess;
 import dev.sluice.sink.forwarder.SegmentStandInAccess;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
+import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,7 @@ class AllInOneSinksTest {
             assertThat(TopicProbe.committed(sluice.bootstrapServers(), "sluice-sink-forwarder",
                     List.of("sluice.events.track", "sluice.events.identify"))).isZero();
         } finally {
-            SharedKafka.deleteRecursively(data);
+            TempDirs.deleteRecursively(data);
         }
     }
 }

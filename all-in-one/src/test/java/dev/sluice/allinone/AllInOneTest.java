@@ -3,10 +3,11 @@ package dev.sluice.allinone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.sink.SinkPlugin;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
+import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +62,7 @@ class AllInOneTest {
             await().atMost(30, TimeUnit.SECONDS)
                     .until(() -> ProbeSinkPlugin.DELIVERED.contains("sluice-sink-probe/track"));
         } finally {
-            SharedKafka.deleteRecursively(data);
+            TempDirs.deleteRecursively(data);
         }
     }
 }

@@ -1,13 +1,14 @@
 package dev.sluice.allinone;
 
-import dev.sluice.embeddedkafka.EmbeddedKafkaCluster;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.Topics;
 import dev.sluice.router.RouterApp;
 import dev.sluice.router.RouterConfig;
+import dev.sluice.testsupport.EmbeddedKafkaCluster;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
+import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,7 +108,7 @@ public final class ClusterBenchmark {
                 return new Result(ingestRate, non200, routerRate, events);
             }
         } finally {
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
         }
     }
 

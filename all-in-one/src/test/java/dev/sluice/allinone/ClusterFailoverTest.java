@@ -3,12 +3,13 @@ package dev.sluice.allinone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embeddedkafka.EmbeddedKafkaCluster;
-import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.forwarder.SegmentStandInAccess;
+import dev.sluice.testsupport.EmbeddedKafkaCluster;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -143,7 +144,7 @@ class ClusterFailoverTest {
             assertThat(status(sluice.sinkAdminPort("sink-forwarder"), "/healthz")).as("sink still alive").isEqualTo(200);
         } finally {
             sending = false;
-            SharedKafka.deleteRecursively(data);
+            TempDirs.deleteRecursively(data);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.sluice.allinone;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 import dev.sluice.sink.BatchLimits;
 import dev.sluice.sink.Delivery;
 import dev.sluice.sink.Sink;

@@ -103,7 +103,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A port free right now, for a node's listener (another process may still take it before the bind). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();

@@ -17,11 +17,11 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * @param controllerPorts node id → controller port of every voter, this node included
  */
-record KraftNode(int nodeId, Path dataDir, int brokerPort, SortedMap<Integer, Integer> controllerPorts) {
+public record KraftNode(int nodeId, Path dataDir, int brokerPort, SortedMap<Integer, Integer> controllerPorts) {
 
     static final String CONTROLLER = "CONTROLLER";
 
-    KraftNode {
+    public KraftNode {
         if (!controllerPorts.containsKey(nodeId)) {
             throw new IllegalArgumentException("node " + nodeId + " is not among the voters " + controllerPorts);
         }
@@ -41,7 +41,8 @@ record KraftNode(int nodeId, Path dataDir, int brokerPort, SortedMap<Integer, In
         return size() >= 3 ? 2 : 1;
     }
 
-    Properties serverProperties() {
+    /** The broker-and-controller settings of this node. */
+    public Properties serverProperties() {
         int controllerPort = controllerPorts.get(nodeId);
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -80,7 +81,7 @@ record KraftNode(int nodeId, Path dataDir, int brokerPort, SortedMap<Integer, In
     }
 
     /** Formats the log directory unless an earlier run did (then its cluster id and data are kept). */
-    void formatIfNew(String clusterId) {
+    public void formatIfNew(String clusterId) {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
         }

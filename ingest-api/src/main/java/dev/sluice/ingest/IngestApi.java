@@ -1,8 +1,7 @@
 package dev.sluice.ingest;
 
-import dev.sluice.model.AdminServer;
 import dev.sluice.model.EventType;
-import dev.sluice.model.TopicCreator;
+import dev.sluice.runtime.AdminServer;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -40,7 +39,7 @@ public final class IngestApi implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.publisher = new IngestPublisher(config, registry);
-        this.readiness = new KafkaReadiness(config.bootstrapServers(), Duration.ofSeconds(2));
+        this.readiness = new KafkaReadiness(config.kafka().bootstrapServers(), Duration.ofSeconds(2));
         TrackingHandler tracking = new TrackingHandler(config, publisher, new IngestMetrics(registry));
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -72,8 +71,8 @@ public final class IngestApi implements AutoCloseable {
     /** Creates the topics it writes to (when Kafka answers in time) and starts listening. */
     public static IngestApi start(IngestConfig config) {
         try {
-            new TopicCreator(config.bootstrapServers(), config.topicPartitions(), config.topicReplication())
-                    .ensure(List.of(config.topics().ingestRaw(), config.topics().rejected()), config.kafkaTimeout());
+            config.kafka().topicCreator()
+                    .ensure(List.of(config.kafka().topics().ingestRaw(), config.kafka().topics().rejected()), config.kafkaTimeout());
         } catch (IllegalStateException e) {
             // start anyway: requests get 503 until Kafka is back, and /readyz says why
             LOG.warn("event=topic_creation_failed error=\"{}\"", e.getMessage());
@@ -83,7 +82,7 @@ public final class IngestApi implements AutoCloseable {
                 api.registry::scrape);
         api.app.start(config.port());
         LOG.info("event=ingest_api_started port={} admin={} kafka={} rawTopic={} projects={}", api.port(),
-                api.admin.address(), config.bootstrapServers(), config.topics().ingestRaw(),
+                api.admin.address(), config.kafka().bootstrapServers(), config.kafka().topics().ingestRaw(),
                 config.writeKeys().values().stream().distinct().count());
         return api;
     }

@@ -1,9 +1,9 @@
 package dev.sluice.ingest;
 
-import dev.sluice.model.AdminServer;
-import dev.sluice.model.EnvReader;
-import dev.sluice.model.EnvReader.ConfigException;
-import dev.sluice.model.Topics;
+import dev.sluice.runtime.AdminServer;
+import dev.sluice.runtime.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader;
+import dev.sluice.runtime.KafkaSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,13 +16,11 @@ import java.util.Map;
  * @param rateLimitFailedAuthPerAddress requests per second without a valid writeKey allowed per client
  *                                      address before its unauthenticated requests are refused unread
  * @param adminBind address of the admin server ({@code /readyz}, {@code /metrics}): loopback by default
- * @param topicPartitions partitions for topics created at start (0: broker default)
- * @param topicReplication replication factor for topics created at start (0: broker default)
  */
-public record IngestConfig(String bootstrapServers, Topics topics, int port, Map<String, String> writeKeys,
+public record IngestConfig(KafkaSettings kafka, int port, Map<String, String> writeKeys,
                            int maxEventBytes, int maxRequestBytes, int maxBatchEvents, Duration kafkaTimeout,
-                           double rateLimitPerSecond, double rateLimitFailedAuthPerAddress, int topicPartitions,
-                           int topicReplication, String compression, String adminBind, int adminPort) {
+                           double rateLimitPerSecond, double rateLimitFailedAuthPerAddress,
+                           String compression, String adminBind, int adminPort) {
 
     public IngestConfig {
         writeKeys = Map.copyOf(writeKeys);
@@ -46,8 +44,7 @@ public record IngestConfig(String bootstrapServers, Topics topics, int port, Map
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         return new IngestConfig(
-                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                new Topics(r.stringAllowEmpty("SLUICE_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
+                KafkaSettings.fromEnv(r),
                 r.integer("SLUICE_INGEST_PORT", 8080, 0, 65535),
                 r.pairs("SLUICE_WRITE_KEYS", "SLUICE_WRITE_KEYS_FILE"),
                 r.integer("SLUICE_MAX_EVENT_BYTES", 32 * 1024, 1, 1_000_000),
@@ -56,8 +53,6 @@ public record IngestConfig(String bootstrapServers, Topics topics, int port, Map
                 r.duration("SLUICE_INGEST_KAFKA_TIMEOUT", Duration.ofSeconds(10)),
                 r.decimal("SLUICE_RATE_LIMIT_PER_PROJECT", 0, 0),
                 r.decimal("SLUICE_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS", 10, 0),
-                r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
-                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
                 r.string("SLUICE_INGEST_COMPRESSION", "lz4"),
                 r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND),
                 r.integer("SLUICE_ADMIN_PORT", 9100, 0, 65535));

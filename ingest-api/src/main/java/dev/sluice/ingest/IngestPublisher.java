@@ -26,7 +26,7 @@ public final class IngestPublisher implements AutoCloseable {
     private final Topics topics;
 
     public IngestPublisher(IngestConfig config, MeterRegistry registry) {
-        this.topics = config.topics();
+        this.topics = config.kafka().topics();
         this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
                 new ByteArraySerializer());
         this.producerMetrics = new KafkaClientMetrics(producer);
@@ -36,7 +36,7 @@ public final class IngestPublisher implements AutoCloseable {
     static Properties producerProperties(IngestConfig config) {
         long timeoutMs = config.kafkaTimeout().toMillis();
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-ingest-api");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,6 +1,6 @@
 package dev.sluice.ingest;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 
 /** Runs ingest-api alone against the Kafka cluster named in the environment. */
 public final class Main {

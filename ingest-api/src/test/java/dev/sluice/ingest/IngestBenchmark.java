@@ -1,13 +1,14 @@
 package dev.sluice.ingest;
 
-import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.model.RawEnvelope;
-import dev.sluice.model.SegmentJson;
-import dev.sluice.model.Topics;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
+import dev.sluice.model.RawEnvelope;
+import dev.sluice.model.SegmentJson;
+import dev.sluice.model.Topics;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class IngestBenchmark {
                         100 * single.eventsPerSecond / ceiling1);
             }
         } finally {
-            SharedKafka.deleteRecursively(dir);
+            TempDirs.deleteRecursively(dir);
         }
     }
 
@@ -108,7 +109,7 @@ public final class IngestBenchmark {
             throws Exception {
         IngestConfig cfg = IngestConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "SLUICE_WRITE_KEYS", "x=y"));
-        new dev.sluice.model.TopicCreator(bootstrap, 3, 1).ensure(List.of(topic), Duration.ofSeconds(10));
+        new dev.sluice.runtime.TopicCreator(bootstrap, 3, 1).ensure(List.of(topic), Duration.ofSeconds(10));
         Semaphore inFlight = new Semaphore(Math.max(64, 20_000 / eventsPerRecord));
         AtomicLong acked = new AtomicLong();
         try (var producer = new KafkaProducer<>(IngestPublisher.producerProperties(cfg), new StringSerializer(),

@@ -3,7 +3,7 @@ package dev.sluice.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +16,8 @@ class IngestConfigTest {
     void defaultsFollowTheArchitecture() {
         IngestConfig c = IngestConfig.fromEnv(Map.of("SLUICE_WRITE_KEYS", "k1=project-a, k2=project-b"));
         assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(c.topics().ingestRaw()).isEqualTo("sluice.ingest.raw");
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.kafka().topics().ingestRaw()).isEqualTo("sluice.ingest.raw");
         assertThat(c.writeKeys()).containsExactlyInAnyOrderEntriesOf(Map.of("k1", "project-a", "k2", "project-b"));
         assertThat(c.maxEventBytes()).isEqualTo(32768);
         assertThat(c.maxRequestBytes()).isEqualTo(512000);

@@ -2,10 +2,11 @@ package dev.sluice.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** One ingest-api on the shared broker with its own topic prefix, plus HTTP and Kafka helpers. */
@@ -24,7 +24,6 @@ final class IngestFixture implements AutoCloseable {
 
     static final String KEY_A = "wk-a";
     static final String KEY_B = "wk-b";
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
     final String bootstrap;
     final Topics topics;
@@ -37,7 +36,7 @@ final class IngestFixture implements AutoCloseable {
 
     IngestFixture(String bootstrap, Map<String, String> extraEnv) {
         this.bootstrap = bootstrap;
-        this.topics = new Topics("t" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        this.topics = UniqueTopics.next("t");
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "SLUICE_TOPIC_PREFIX", topics.prefix(),

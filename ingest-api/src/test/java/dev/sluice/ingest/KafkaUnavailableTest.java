@@ -6,7 +6,8 @@ import static dev.sluice.ingest.IngestFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
-import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -41,7 +42,7 @@ class KafkaUnavailableTest {
             assertThat(f.admin("/readyz").statusCode()).isEqualTo(503);
         } finally {
             broker.close();
-            SharedKafka.deleteRecursively(dir);
+            TempDirs.deleteRecursively(dir);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.sluice.router;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

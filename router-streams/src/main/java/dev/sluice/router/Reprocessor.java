@@ -29,9 +29,9 @@ public final class Reprocessor {
 
     /** Returns the new offset of each partition. */
     public static Map<TopicPartition, Long> rewind(RouterConfig config, Instant from) throws Exception {
-        String topic = config.topics().ingestRaw();
+        String topic = config.kafka().topics().ingestRaw();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers()))) {
+                config.kafka().bootstrapServers()))) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(config.applicationId()))
                     .describedGroups().get(config.applicationId()).get(30, TimeUnit.SECONDS);
             if (!group.members().isEmpty()) {

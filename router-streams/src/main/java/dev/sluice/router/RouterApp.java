@@ -1,8 +1,8 @@
 package dev.sluice.router;
 
-import dev.sluice.model.AdminServer;
-import dev.sluice.model.TopicCreator;
-import dev.sluice.model.TopicReplication;
+import dev.sluice.runtime.AdminServer;
+import dev.sluice.runtime.TopicCreator;
+import dev.sluice.runtime.TopicReplication;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -47,8 +47,7 @@ public final class RouterApp implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
-        TopicReplication internal = new TopicCreator(config.bootstrapServers(), config.topicPartitions(),
-                config.topicReplication()).replication(Duration.ofSeconds(30));
+        TopicReplication internal = config.kafka().topicCreator().replication(Duration.ofSeconds(30));
         KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, new RouterMetrics(registry)),
                 streamsProperties(config, internal));
         Deque<Long> failures = new ArrayDeque<>();
@@ -70,7 +69,7 @@ public final class RouterApp implements AutoCloseable {
                 () -> streams.state() == KafkaStreams.State.RUNNING,
                 registry::scrape);
         LOG.info("event=router_started kafka={} applicationId={} dedupWindow={} adminPort={}",
-                config.bootstrapServers(), config.applicationId(), config.dedupWindow(), admin.port());
+                config.kafka().bootstrapServers(), config.applicationId(), config.dedupWindow(), admin.port());
         return new RouterApp(streams, admin, streamsMetrics);
     }
 
@@ -90,7 +89,7 @@ public final class RouterApp implements AutoCloseable {
     }
 
     static Properties streamsProperties(RouterConfig config) {
-        return streamsProperties(config, TopicReplication.choose(config.topicReplication(), 1));
+        return streamsProperties(config, TopicReplication.choose(config.kafka().topicReplication(), 1));
     }
 
     /**
@@ -100,7 +99,7 @@ public final class RouterApp implements AutoCloseable {
     static Properties streamsProperties(RouterConfig config, TopicReplication internal) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
@@ -112,7 +111,7 @@ public final class RouterApp implements AutoCloseable {
         // nothing may stop the app: a record that cannot be read or processed goes to events.rejected
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().rejected());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.kafka().topics().rejected());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // records spread over ~20 partitions: with a 5 ms linger each batch held two or three events and
         // starting batches (a new lz4 frame each) took a tenth of the stream thread's time in a profile.
@@ -133,18 +132,17 @@ public final class RouterApp implements AutoCloseable {
      * events stay in one partition end to end); anything else is refused before processing starts.
      */
     static void ensureTopics(RouterConfig config) {
-        TopicCreator creator = new TopicCreator(config.bootstrapServers(), config.topicPartitions(),
-                config.topicReplication());
-        Map<String, Integer> raw = creator.ensure(List.of(config.topics().ingestRaw()), Duration.ofSeconds(30));
-        int partitions = raw.get(config.topics().ingestRaw());
-        List<String> outputs = new ArrayList<>(config.topics().allEventTopics());
-        outputs.add(config.topics().rejected());
-        Map<String, Integer> out = new TopicCreator(config.bootstrapServers(), partitions, config.topicReplication())
+        TopicCreator creator = config.kafka().topicCreator();
+        Map<String, Integer> raw = creator.ensure(List.of(config.kafka().topics().ingestRaw()), Duration.ofSeconds(30));
+        int partitions = raw.get(config.kafka().topics().ingestRaw());
+        List<String> outputs = new ArrayList<>(config.kafka().topics().allEventTopics());
+        outputs.add(config.kafka().topics().rejected());
+        Map<String, Integer> out = new TopicCreator(config.kafka().bootstrapServers(), partitions, config.kafka().topicReplication())
                 .ensure(outputs, Duration.ofSeconds(30));
         Map<String, Integer> mismatched = out.entrySet().stream().filter(e -> e.getValue() != partitions)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         if (!mismatched.isEmpty()) {
-            throw new IllegalStateException("topic partition counts are inconsistent: " + config.topics().ingestRaw()
+            throw new IllegalStateException("topic partition counts are inconsistent: " + config.kafka().topics().ingestRaw()
                     + " has " + partitions + " partitions but " + mismatched + "; typed topics must be "
                     + "co-partitioned with ingest.raw (recreate them or add partitions to match)");
         }

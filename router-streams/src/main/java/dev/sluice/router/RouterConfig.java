@@ -1,9 +1,9 @@
 package dev.sluice.router;
 
-import dev.sluice.model.AdminServer;
-import dev.sluice.model.EnvReader;
-import dev.sluice.model.EnvReader.ConfigException;
-import dev.sluice.model.Topics;
+import dev.sluice.runtime.AdminServer;
+import dev.sluice.runtime.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader;
+import dev.sluice.runtime.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,17 +14,14 @@ import java.util.Map;
  * @param sessionTimeout how long the group waits for a router that vanished (crash, kill -9) before
  *                       giving its partitions to another
  * @param dedupWindow how long a (projectId, messageId) is remembered; zero turns deduplication off
- * @param topicPartitions partitions for topics created at start (0: broker default)
- * @param topicReplication replication of created and internal topics (0: broker default)
  * @param adminBind address of the admin server: loopback unless configured
  * @param maxEventBytes an event larger than this with the envelope merged in (Sluice's own fields
  *                      aside) is rejected, not routed; ingest-api refuses such events already, so this
  *                      guards records other producers wrote
  */
-public record RouterConfig(String bootstrapServers, Topics topics, int adminPort, Duration dedupWindow,
+public record RouterConfig(KafkaSettings kafka, int adminPort, Duration dedupWindow,
                            String applicationId, Path stateDir, int threads, Duration commitInterval,
-                           Duration sessionTimeout, int topicPartitions, int topicReplication,
-                           int maxEventBytes, String adminBind) {
+                           Duration sessionTimeout, int maxEventBytes, String adminBind) {
 
     public RouterConfig {
         if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
@@ -39,8 +36,7 @@ public record RouterConfig(String bootstrapServers, Topics topics, int adminPort
     public static RouterConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         return new RouterConfig(
-                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                new Topics(r.stringAllowEmpty("SLUICE_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
+                KafkaSettings.fromEnv(r),
                 r.integer("SLUICE_ADMIN_PORT", 9101, 0, 65535),
                 r.duration("SLUICE_DEDUP_WINDOW", Duration.ofHours(24)),
                 r.string("SLUICE_ROUTER_APPLICATION_ID", "sluice-router"),
@@ -49,8 +45,6 @@ public record RouterConfig(String bootstrapServers, Topics topics, int adminPort
                 r.integer("SLUICE_ROUTER_THREADS", 1, 1, 64),
                 r.duration("SLUICE_ROUTER_COMMIT_INTERVAL", Duration.ofMillis(100)),
                 r.duration("SLUICE_ROUTER_SESSION_TIMEOUT", Duration.ofSeconds(45)),
-                r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
-                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
                 r.integer("SLUICE_MAX_EVENT_BYTES", 32 * 1024, 1, 1_000_000),
                 r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND));
     }

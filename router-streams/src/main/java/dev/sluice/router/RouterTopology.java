@@ -23,7 +23,7 @@ public final class RouterTopology {
     }
 
     public static Topology build(RouterConfig config, RouterMetrics metrics) {
-        Topics topics = config.topics();
+        Topics topics = config.kafka().topics();
         Topology t = new Topology();
         t.addSource("ingest-raw", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.ingestRaw());

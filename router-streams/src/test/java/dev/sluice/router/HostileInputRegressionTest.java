@@ -3,14 +3,15 @@ package dev.sluice.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.EventType;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
+import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,7 @@ class HostileInputRegressionTest {
     static void stop() {
         router.close();
         ingest.close();
-        SharedKafka.deleteRecursively(state);
+        TempDirs.deleteRecursively(state);
     }
 
     @Test

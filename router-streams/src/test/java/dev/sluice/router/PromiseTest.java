@@ -3,12 +3,13 @@ package dev.sluice.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,7 +115,7 @@ class PromiseTest {
                     + "%d events looked for in Kafka, %d failures%n", seed, requests, events, accepted, refused,
                     stored.size(), failures.size());
         } finally {
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
         }
         assertThat(failures).as("seed %d", seed).isEmpty();
     }

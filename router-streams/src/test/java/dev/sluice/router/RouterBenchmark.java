@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
-import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.model.EventType;
 import dev.sluice.model.IsoInstant;
 import dev.sluice.model.SegmentJson;
-import dev.sluice.model.TopicCreator;
 import dev.sluice.model.Topics;
+import dev.sluice.runtime.TopicCreator;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,8 +82,8 @@ public final class RouterBenchmark {
                 latency(bootstrap, topics, 2_000, 20);
             }
         } finally {
-            SharedKafka.deleteRecursively(dir);
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(dir);
+            TempDirs.deleteRecursively(state);
         }
     }
 

@@ -3,9 +3,9 @@ package dev.sluice.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.model.TopicCreator;
 import dev.sluice.model.Topics;
+import dev.sluice.runtime.TopicCreator;
+import dev.sluice.testsupport.SharedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ class RouterConfigTest {
         assertThat(c.adminBind()).isEqualTo("127.0.0.1"); // metrics and readiness are not for strangers
         assertThat(c.dedupWindow()).isEqualTo(Duration.ofHours(24));
         assertThat(c.dedupEnabled()).isTrue();
-        assertThat(c.topics().ingestRaw()).isEqualTo("sluice.ingest.raw");
+        assertThat(c.kafka().topics().ingestRaw()).isEqualTo("sluice.ingest.raw");
         assertThat(RouterConfig.fromEnv(Map.of("SLUICE_DEDUP_WINDOW", "PT0S")).dedupEnabled()).isFalse();
         assertThat(RouterApp.streamsProperties(c).get("processing.guarantee")).isEqualTo("exactly_once_v2");
     }

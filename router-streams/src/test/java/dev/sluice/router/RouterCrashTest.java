@@ -2,11 +2,12 @@ package dev.sluice.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.embeddedkafka.ChildJvm;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
+import dev.sluice.testsupport.ChildJvm;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
+import dev.sluice.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class RouterCrashTest {
             assertThat(where).hasSize(typeById.size());
             where.forEach((id, found) -> assertThat(found).as(id).containsExactly(typeById.get(id)));
         } finally {
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
         }
     }
 

@@ -3,13 +3,15 @@ package dev.sluice.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.EventType;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TempDirs;
+import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +31,6 @@ import org.junit.jupiter.api.Test;
 /** ingest-api → router → typed topics on the real (embedded) broker, read with read_committed. */
 class RouterIntegrationTest {
 
-    static final AtomicInteger SEQ = new AtomicInteger();
     static final String[] TYPES = {"track", "identify", "page", "screen", "group", "alias"};
 
     static Map<String, String> env(Topics topics, Path stateDir, String dedup) {
@@ -46,7 +47,7 @@ class RouterIntegrationTest {
     }
 
     static Topics newTopics() {
-        return new Topics("r" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        return UniqueTopics.next("r");
     }
 
     static String event(String type, String messageId) {
@@ -112,7 +113,7 @@ class RouterIntegrationTest {
                     "kafka_stream_thread", "sluice_router_latency_seconds_bucket");
             assertThat(get(http, router.adminPort(), "/readyz")).contains("READY");
         } finally {
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
         }
     }
 
@@ -142,7 +143,7 @@ class RouterIntegrationTest {
                         .isEqualTo(typeById.size());
             }
         } finally {
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
         }
     }
 
@@ -161,7 +162,7 @@ class RouterIntegrationTest {
                 assertThat(routed(topics, typeById.size())).hasSize(typeById.size());
             }
             // a new machine, or a wiped disk: nothing of the dedup store is left locally
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
             assertThat(Files.exists(state)).isFalse();
             Reprocessor.rewind(RouterConfig.fromEnv(env), before);
             try (RouterApp again = RouterApp.start(RouterConfig.fromEnv(env))) {
@@ -182,7 +183,7 @@ class RouterIntegrationTest {
                 assertThat(duplicates).isEqualTo(expected);
             }
         } finally {
-            SharedKafka.deleteRecursively(state);
+            TempDirs.deleteRecursively(state);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.testsupport.TempDirs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class RouterTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        dev.sluice.embeddedkafka.SharedKafka.deleteRecursively(stateDir);
+        dev.sluice.testsupport.TempDirs.deleteRecursively(stateDir);
     }
 
     private TestOutputTopic<String, byte[]> out(String topic) {

@@ -1,6 +1,6 @@
 package dev.sluice.sink;
 
-import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader.ConfigException;
 
 /**
  * A bounded re-delivery: one topic (a typed topic, a DLQ, …) from {@code from} to {@code to}, under its
@@ -28,8 +28,8 @@ public record ReplayRange(String topic, StartPosition from, StartPosition to, St
         if (to.kind() == StartPosition.Kind.EARLIEST) {
             throw new ConfigException("replay to: earliest would replay nothing");
         }
-        String retry = config.topics().retry(config.sinkName());
-        String dlq = config.topics().dlq(config.sinkName());
+        String retry = config.kafka().topics().retry(config.sinkName());
+        String dlq = config.kafka().topics().dlq(config.sinkName());
         boolean groupTopic = topic.equals(retry) || topic.startsWith(retry + ".") || topic.equals(dlq)
                 || topic.startsWith(dlq + ".");
         if (groupTopic && !topic.equals(config.retryTopic()) && !topic.equals(config.dlqTopic())) {

@@ -1,9 +1,10 @@
 package dev.sluice.sink;
 
-import dev.sluice.model.AdminServer;
-import dev.sluice.model.EnvReader;
-import dev.sluice.model.EnvReader.ConfigException;
 import dev.sluice.model.Topics;
+import dev.sluice.runtime.AdminServer;
+import dev.sluice.runtime.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader;
+import dev.sluice.runtime.KafkaSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,10 +18,9 @@ import java.util.Map;
  * @param deliveryTimeout the deadline each {@link Sink#deliver} call gets
  * @param adminBind address of the admin server ({@code SLUICE_ADMIN_BIND}): loopback unless configured
  */
-public record SinkConfig(String sinkName, String bootstrapServers, Topics topics, int adminPort, String groupId,
+public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, String groupId,
                          StartPosition startFrom, List<String> sourceTopics, RetryPolicy retry, Duration linger,
-                         Duration sessionTimeout, Duration deliveryTimeout, int topicPartitions,
-                         int topicReplication, String adminBind) {
+                         Duration sessionTimeout, Duration deliveryTimeout, String adminBind) {
 
     public SinkConfig {
         if (startFrom.kind() == StartPosition.Kind.OFFSET) {
@@ -40,7 +40,8 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
             throw new ConfigException("SLUICE_SINK_INPLACE_ATTEMPTS is gone: records now keep being retried in place "
                     + "for a time, SLUICE_SINK_PARK_AFTER (default PT1M), before they are parked");
         }
-        Topics topics = new Topics(r.stringAllowEmpty("SLUICE_TOPIC_PREFIX", Topics.DEFAULT_PREFIX));
+        KafkaSettings kafka = KafkaSettings.fromEnv(r);
+        Topics topics = kafka.topics();
         String sourceList = r.raw("SLUICE_SINK_TOPICS");
         List<String> sources = sourceList == null ? topics.allEventTopics()
                 : Arrays.stream(sourceList.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -57,9 +58,7 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
             throw new ConfigException("SLUICE_SINK_BACKOFF_BASE / SLUICE_SINK_BACKOFF_MAX: " + e.getMessage());
         }
         String linger = r.raw("SLUICE_SINK_LINGER");
-        return new SinkConfig(sinkName,
-                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                topics,
+        return new SinkConfig(sinkName, kafka,
                 r.integer("SLUICE_ADMIN_PORT", defaultAdminPort, 0, 65535),
                 r.string("SLUICE_SINK_GROUP_ID", defaultGroupId(sinkName)),
                 StartPosition.parse(r.string("SLUICE_SINK_START_FROM", "earliest"), "SLUICE_SINK_START_FROM"),
@@ -67,15 +66,13 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
                 linger == null ? null : r.duration("SLUICE_SINK_LINGER", null),
                 r.duration("SLUICE_SINK_SESSION_TIMEOUT", Duration.ofSeconds(45)),
                 r.duration("SLUICE_SINK_DELIVERY_TIMEOUT", Duration.ofSeconds(30)),
-                r.integer("SLUICE_TOPIC_PARTITIONS", 3, 0, 10_000),
-                r.integer("SLUICE_TOPIC_REPLICATION", 0, 0, 10),
                 r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND));
     }
 
     /** The same settings for another consumer group of this sink (one per webhook endpoint), with its own topics. */
     public SinkConfig withGroup(String otherGroupId) {
-        return new SinkConfig(sinkName, bootstrapServers, topics, adminPort, otherGroupId, startFrom, sourceTopics, retry,
-                linger, sessionTimeout, deliveryTimeout, topicPartitions, topicReplication, adminBind);
+        return new SinkConfig(sinkName, kafka, adminPort, otherGroupId, startFrom, sourceTopics, retry, linger,
+                sessionTimeout, deliveryTimeout, adminBind);
     }
 
     /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */
@@ -88,12 +85,12 @@ public record SinkConfig(String sinkName, String bootstrapServers, Topics topics
      * {@code <prefix>retry.<sink>.<group>} for any other, so no group ever reads another's parked records.
      */
     public String retryTopic() {
-        return topics.retry(groupSuffix());
+        return kafka.topics().retry(groupSuffix());
     }
 
     /** The group's own DLQ, named like {@link #retryTopic()}. */
     public String dlqTopic() {
-        return topics.dlq(groupSuffix());
+        return kafka.topics().dlq(groupSuffix());
     }
 
     private String groupSuffix() {

@@ -1,6 +1,6 @@
 package dev.sluice.sink;
 
-import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader.ConfigException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;

@@ -27,7 +27,7 @@ public interface SinkPlugin {
     String enableHint();
 
     /**
-     * Builds the sink's consumers, failing with a {@link dev.sluice.model.EnvReader.ConfigException} that
+     * Builds the sink's consumers, failing with a {@link dev.sluice.runtime.EnvReader.ConfigException} that
      * names the variable. Most sinks have one, on {@code base}; a fan-out sink has one per endpoint, each
      * with its own group (so its own retry topic and DLQ) from {@link SinkConfig#withGroup}.
      *

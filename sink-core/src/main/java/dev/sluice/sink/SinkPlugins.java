@@ -1,6 +1,6 @@
 package dev.sluice.sink;
 
-import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader.ConfigException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

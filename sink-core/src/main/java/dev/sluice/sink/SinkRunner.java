@@ -69,7 +69,7 @@ public final class SinkRunner implements Runnable {
     /** @param replay a bounded replay run, or null for the live group */
     public SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay) {
         this(config, sink, registry, replay, Clock.systemUTC(), null,
-                RecordParker.producer(config.bootstrapServers(), config.sinkName() + "-parker"));
+                RecordParker.producer(config.kafka().bootstrapServers(), config.sinkName() + "-parker"));
     }
 
     /**
@@ -102,7 +102,7 @@ public final class SinkRunner implements Runnable {
 
     private Properties consumerProperties(BatchLimits limits) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, assignment.groupId());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.sinkName() + (assignment.flushEagerly() ? "-replay" : ""));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,7 +1,6 @@
 package dev.sluice.sink;
 
-import dev.sluice.model.AdminServer;
-import dev.sluice.model.TopicCreator;
+import dev.sluice.runtime.AdminServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -56,8 +55,7 @@ public final class SinkService implements AutoCloseable {
         SinkConfig first = units.get(0).config();
         List<String> topics = new ArrayList<>();
         units.forEach(u -> topics.addAll(List.of(u.config().retryTopic(), u.config().dlqTopic())));
-        new TopicCreator(first.bootstrapServers(), first.topicPartitions(), first.topicReplication())
-                .ensure(topics, Duration.ofSeconds(30));
+        first.kafka().topicCreator().ensure(topics, Duration.ofSeconds(30));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         List<SinkRunner> runners = new ArrayList<>();

@@ -27,7 +27,7 @@ public record StartPosition(Kind kind, Instant instant, long offset) {
         try {
             return new StartPosition(Kind.INSTANT, Instant.parse(t), -1);
         } catch (DateTimeParseException e) {
-            throw new dev.sluice.model.EnvReader.ConfigException(what + "=" + text
+            throw new dev.sluice.runtime.EnvReader.ConfigException(what + "=" + text
                     + ": expected earliest, latest, an offset or an ISO-8601 instant (2026-11-01T00:00:00Z)");
         }
     }

@@ -2,7 +2,7 @@ package dev.sluice.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.model.AdminServer;
+import dev.sluice.runtime.AdminServer;
 import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

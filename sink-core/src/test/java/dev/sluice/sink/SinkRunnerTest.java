@@ -3,12 +3,13 @@ package dev.sluice.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
-import dev.sluice.model.TopicCreator;
 import dev.sluice.model.Topics;
+import dev.sluice.runtime.TopicCreator;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The runtime's retry, park, DLQ and commit rules, with a scripted sink on the real broker. */
 class SinkRunnerTest {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private final Topics topics = new Topics("s" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+    private final Topics topics = UniqueTopics.next("s");
     private final String source = topics.events(dev.sluice.model.EventType.TRACK);
 
     private SinkConfig config(Map<String, String> extra) {

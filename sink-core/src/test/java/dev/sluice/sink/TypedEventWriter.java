@@ -2,8 +2,8 @@ package dev.sluice.sink;
 
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.EventType;
-import dev.sluice.model.TopicCreator;
 import dev.sluice.model.Topics;
+import dev.sluice.runtime.TopicCreator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.sluice.sink.firehose;
 
-import dev.sluice.model.EnvReader;
-import dev.sluice.model.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader.ConfigException;
+import dev.sluice.runtime.EnvReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package dev.sluice.sink.firehose;
 
 import dev.sluice.sink.BatchLimits;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.sluice.sink.Delivery;
 import dev.sluice.sink.Sink;
 import dev.sluice.sink.SinkRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +96,7 @@ public final class FirehoseSink implements Sink {
         try {
             return b.build();
         } catch (SdkClientException e) {
-            throw new dev.sluice.model.EnvReader.ConfigException("cannot set up the Firehose client (set AWS_REGION "
+            throw new dev.sluice.runtime.EnvReader.ConfigException("cannot set up the Firehose client (set AWS_REGION "
                     + "and credentials, or SLUICE_FIREHOSE_ENDPOINT): " + e.getMessage());
         }
     }

@@ -1,10 +1,10 @@
 package dev.sluice.sink.firehose;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,6 @@ package dev.sluice.sink.firehose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.Delivery;
@@ -12,6 +10,8 @@ import dev.sluice.sink.ReplayRange;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkRecord;
 import dev.sluice.sink.SinkService;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.model.SegmentJson;
+import dev.sluice.testsupport.HttpStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -18,14 +16,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Firehose on loopback: speaks AWS JSON 1.1 ({@code X-Amz-Target: Firehose_20150804.PutRecordBatch}),
  * enforces the real limits, records what it accepted, and injects the faults a test asks for.
  */
-final class FirehoseStandIn implements AutoCloseable {
+final class FirehoseStandIn extends HttpStandIn {
 
     /** One accepted Firehose record: its stream, decoded data and when it was accepted. */
     record Accepted(String stream, String data, long atMillis) {
@@ -33,37 +30,22 @@ final class FirehoseStandIn implements AutoCloseable {
 
     // a queue, not a CopyOnWriteArrayList: that copies the whole list on every add (quadratic in benchmarks)
     final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
-    final AtomicInteger calls = new AtomicInteger();
     /** Records accepted so far (the queue's size() walks it all). */
     final AtomicInteger acceptedCount = new AtomicInteger();
     final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     volatile double partialFailureRate;
-    volatile int failNextCalls;
-    volatile int failStatus = 503;
-    volatile boolean down;
     volatile int throttleNextCalls;
-    volatile long delayMillis;
     /** Until this time, every call is refused as AWS refuses an expired session token. */
     volatile long expiredCredentialsUntilMillis;
     private final Random random = new Random(42);
-    private final HttpServer server;
-
-    static {
-        // the JDK server writes headers and body separately; without TCP_NODELAY each response waits
-        // ~40 ms for the client's delayed ACK, and the stand-in, not the sink, would be measured
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     FirehoseStandIn(String... streams) throws IOException {
+        super("/", 4);
         knownStreams.addAll(List.of(streams));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return baseUrl();
     }
 
     /** Each event line of each accepted record. */
@@ -71,12 +53,14 @@ final class FirehoseStandIn implements AutoCloseable {
         return accepted.stream().flatMap(a -> a.data().lines()).toList();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        calls.incrementAndGet();
-        if (delayMillis > 0) {
-            sleep(delayMillis);
-        }
+    @Override
+    protected void fail(HttpExchange ex, int status) throws IOException {
+        error(ex, status, status >= 500 ? "ServiceUnavailableException" : "InternalFailure",
+                down ? "service is down" : "injected");
+    }
+
+    @Override
+    protected void handle(HttpExchange ex, byte[] body) throws IOException {
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         if (!"application/x-amz-json-1.1".equals(contentType) || target == null
@@ -86,15 +70,6 @@ final class FirehoseStandIn implements AutoCloseable {
         }
         if (System.currentTimeMillis() < expiredCredentialsUntilMillis) {
             error(ex, 400, "ExpiredTokenException", "The security token included in the request is expired");
-            return;
-        }
-        if (down) {
-            error(ex, 503, "ServiceUnavailableException", "service is down");
-            return;
-        }
-        if (failNextCalls > 0) {
-            failNextCalls--;
-            error(ex, failStatus, failStatus >= 500 ? "ServiceUnavailableException" : "InternalFailure", "injected");
             return;
         }
         if (throttleNextCalls > 0) {
@@ -157,24 +132,7 @@ final class FirehoseStandIn implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
         ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+        send(ex, status, "application/x-amz-json-1.1", body);
     }
 }

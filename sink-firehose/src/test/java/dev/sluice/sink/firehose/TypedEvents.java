@@ -1,10 +1,11 @@
 package dev.sluice.sink.firehose;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.TypedEventWriter;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,13 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Router-shaped events written straight into the typed topics, and group offsets read back. */
 final class TypedEvents {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
     private TypedEvents() {
     }
 
     static Topics newTopics() {
-        return new Topics("f" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        return UniqueTopics.next("f");
     }
 
     /** Writes {@code n} events for the given projects in rotation; returns messageId → project. */

@@ -1,6 +1,6 @@
 package dev.sluice.sink.forwarder;
 
-import dev.sluice.model.EnvReader;
+import dev.sluice.runtime.EnvReader;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkPlugin;
 import dev.sluice.sink.SinkUnit;

@@ -1,12 +1,12 @@
 package dev.sluice.sink.forwarder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +82,7 @@ public final class ForwarderBenchmark {
                 first = Math.min(first, r.atMillis());
                 last = Math.max(last, r.atMillis());
             }
-            return new long[] {Math.max(1, last - first), segment.requests.get(), segment.rateLimited.get(),
+            return new long[] {Math.max(1, last - first), segment.calls.get(), segment.rateLimited.get(),
                     parked(topics)};
         }
     }

@@ -1,9 +1,10 @@
 package dev.sluice.sink.forwarder;
 
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.TypedEventWriter;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,13 +13,12 @@ import java.util.function.IntPredicate;
 /** Router-shaped events in the typed topics for forwarder tests, and the environment that points at a stand-in. */
 final class ForwarderTestEvents {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
     private ForwarderTestEvents() {
     }
 
     static Topics newTopics() {
-        return new Topics("w" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        return UniqueTopics.next("w");
     }
 
     static Map<String, String> env(Topics topics, String url, Map<String, String> extra) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.embeddedkafka.SharedKafka;
-import dev.sluice.embeddedkafka.TopicProbe;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.FailureHeaders;
@@ -14,6 +12,8 @@ import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkService;
+import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.TopicProbe;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +74,7 @@ class SegmentSinkTest {
                 .collect(Collectors.toSet());
         // seg-c is revoked: Segment answers 401 for it
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b")) {
-            segment.fail500Next = 3;
+            segment.failNextCalls = 3;
             segment.rateLimitNext = 2;
             segment.delayMillis = 5;
             try (SinkService sink = start(ForwarderTestEvents.env(topics, segment.url(), Map.of()))) {

@@ -2,13 +2,11 @@ package dev.sluice.sink.forwarder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.model.SegmentJson;
+import dev.sluice.testsupport.HttpStandIn;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
@@ -25,7 +22,7 @@ import java.util.zip.GZIPInputStream;
  * Segment's {@code /v1/batch} on loopback: decodes gzip, checks Basic auth against known writeKeys,
  * records accepted events, and injects 500s, 429s with Retry-After, 400s for marked events, slowness.
  */
-final class SegmentStandIn implements AutoCloseable {
+final class SegmentStandIn extends HttpStandIn {
 
     /** One accepted event with the writeKey it came under, the request's sentAt and when it was accepted. */
     record Received(String writeKey, JsonNode event, String sentAt, String contentEncoding, long atMillis) {
@@ -34,12 +31,9 @@ final class SegmentStandIn implements AutoCloseable {
     // a queue, not a CopyOnWriteArrayList: that copies the whole list on every add (quadratic in benchmarks)
     final Queue<Received> received = new ConcurrentLinkedQueue<>();
     final Set<String> writeKeys = ConcurrentHashMap.newKeySet();
-    final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger badRequests = new AtomicInteger();
     final AtomicInteger rateLimited = new AtomicInteger();
-    volatile int fail500Next;
     volatile int rateLimitNext;
-    volatile long delayMillis;
     /** Share of requests answered 429 with {@code Retry-After: 1}, at random. */
     volatile double rateLimitFraction;
     /** Requests a second accepted before answering 429 with {@code Retry-After: 1} (0: no limit). */
@@ -47,45 +41,28 @@ final class SegmentStandIn implements AutoCloseable {
     private final Random random = new Random(42);
     private long windowSecond;
     private int windowRequests;
-    private final HttpServer server;
-
-    static {
-        // the JDK server writes headers and body separately; without TCP_NODELAY each response waits
-        // ~40 ms for the client's delayed ACK, and the stand-in, not the sink, would be measured
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     SegmentStandIn(String... keys) throws IOException {
+        super("/v1/batch", 4);
+        failStatus = 500;
         writeKeys.addAll(List.of(keys));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/batch", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/batch";
+        return baseUrl() + "/v1/batch";
     }
 
     List<String> messageIds() {
         return received.stream().map(r -> r.event().get("messageId").asText()).toList();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
-        byte[] raw = ex.getRequestBody().readAllBytes();
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (fail500Next > 0) {
-            fail500Next--;
-            send(ex, 500, "{\"success\":false,\"error\":\"injected\"}");
-            return;
-        }
+    @Override
+    protected void fail(HttpExchange ex, int status) throws IOException {
+        send(ex, status, "{\"success\":false,\"error\":\"injected\"}");
+    }
+
+    @Override
+    protected void handle(HttpExchange ex, byte[] raw) throws IOException {
         if (rateLimitNext > 0 || overRate()) {
             rateLimitNext = Math.max(0, rateLimitNext - 1);
             rateLimited.incrementAndGet();
@@ -139,16 +116,6 @@ final class SegmentStandIn implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+        send(ex, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
 }
