@@ -69,7 +69,7 @@ public final class SinkRunner implements Runnable {
     /** @param replay a bounded replay run, or null for the live group */
     public SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay) {
         this(config, sink, registry, replay, Clock.systemUTC(), null,
-                RecordParker.producer(config.kafka().bootstrapServers(), config.sinkName() + "-parker"));
+                RecordParker.producer(config.kafka().bootstrapServers(), config.groupId() + "-parker"));
     }
 
     /**
@@ -104,7 +104,9 @@ public final class SinkRunner implements Runnable {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, assignment.groupId());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.sinkName() + (assignment.flushEagerly() ? "-replay" : ""));
+        // one client id per group: the consumer's metrics (lag among them) are registered per client id, so
+        // a sink's units (a webhook's endpoints) each get their own series
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, assignment.groupId() + (assignment.flushEagerly() ? "-replay" : ""));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

@@ -69,7 +69,7 @@ class SinkPluginsTest {
         SinkUnit a = new SinkUnit("a", base.withGroup("sluice-sink-hook.a"), null);
         SinkUnit b = new SinkUnit("b", base.withGroup("sluice-sink-hook.b"), null);
         List<SinkUnit> units = List.of(a, b);
-        assertThat(b.config().dlqTopic()).isEqualTo("sluice.dlq.sink-hook.sluice-sink-hook.b");
+        assertThat(b.config().dlqTopic()).isEqualTo("sluice.dlq.sink-hook.b");
         assertThat(SinkMain.replayUnit(units, new String[] {"replay", b.config().dlqTopic()}, Map.of())).isSameAs(b);
         assertThat(SinkMain.replayUnit(units, new String[] {"replay", "sluice.events.track"},
                 Map.of("SLUICE_SINK_UNIT", "a"))).isSameAs(a);

@@ -164,7 +164,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("replicas not in sync after " + timeout + ": " + lagging);
             }
-            sleep(200);
+            Pause.millis(200);
         }
     }
 
@@ -207,7 +207,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 if (!isRunning(id)) {
                     throw new IllegalStateException("Kafka node " + id + " exited; see " + log(id));
                 }
-                sleep(100);
+                Pause.millis(100);
             }
         }
         try (Admin admin = admin()) {
@@ -230,7 +230,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     throw new IllegalStateException("Kafka nodes " + nodeIds + " did not join in " + timeout
                             + "; see " + dir);
                 }
-                sleep(200);
+                Pause.millis(200);
             }
         }
     }
@@ -271,14 +271,5 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private static List<Integer> ids(List<Node> nodes) {
         return nodes.stream().map(Node::id).toList();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -51,7 +51,7 @@ public final class TopicProbe {
                 if (infos != null) {
                     partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
                 } else {
-                    sleep(100);
+                    Pause.millis(100);
                 }
             }
             if (partitions.isEmpty()) {
@@ -98,15 +98,6 @@ public final class TopicProbe {
                     .mapToLong(e -> e.getValue().offset()).sum();
         } catch (Exception e) {
             throw new IllegalStateException("cannot read offsets of group " + group, e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
