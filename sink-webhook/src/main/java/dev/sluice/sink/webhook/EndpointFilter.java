@@ -28,8 +28,9 @@ public record EndpointFilter(Set<String> projects, Set<String> types, Set<String
 
     /** @param eventName the event's name, or null when it has none (or it was not needed) */
     public boolean matches(String project, String type, String eventName) {
-        return (projects.isEmpty() || projects.contains(project))
-                && (types.isEmpty() || types.contains(type))
+        // Set.of refuses contains(null): a record without key or type header matches only an open list
+        return (projects.isEmpty() || project != null && projects.contains(project))
+                && (types.isEmpty() || type != null && types.contains(type))
                 && (events.isEmpty() || eventName != null && events.contains(eventName));
     }
 
