@@ -43,6 +43,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     final Queue<Received> received = new ConcurrentLinkedQueue<>();
     final Queue<String> userAgents = new ConcurrentLinkedQueue<>();
+    final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger signedRequests = new AtomicInteger();
     final AtomicInteger badSignatures = new AtomicInteger();
@@ -58,6 +59,8 @@ final class WebhookReceiver implements AutoCloseable {
     final AtomicInteger throttleNext = new AtomicInteger();
     /** Requests whose events are only counted, not kept (benchmarks). */
     volatile boolean countOnly;
+    /** Wait this long before answering each request. */
+    volatile long delayMillis;
     final AtomicInteger counted = new AtomicInteger();
     private volatile State state = State.UP;
     private final int port;
@@ -103,6 +106,13 @@ final class WebhookReceiver implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
         byte[] body = ex.getRequestBody().readAllBytes();
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (state == State.ANSWERING_503) {
             unavailable.incrementAndGet();
             send(ex, 503, "down for maintenance");
@@ -118,6 +128,7 @@ final class WebhookReceiver implements AutoCloseable {
             badContentTypes.incrementAndGet();
         }
         userAgents.add(String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")));
+        authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         String key = secret;
         if (key != null) {
             signedRequests.incrementAndGet();
