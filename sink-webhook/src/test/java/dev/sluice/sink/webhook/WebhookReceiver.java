@@ -62,6 +62,9 @@ final class WebhookReceiver implements AutoCloseable {
     /** Wait this long before answering each request. */
     volatile long delayMillis;
     final AtomicInteger counted = new AtomicInteger();
+    /** When countOnly: the first and latest acceptance, epoch millis. */
+    final java.util.concurrent.atomic.AtomicLong firstCountedAt = new java.util.concurrent.atomic.AtomicLong();
+    volatile long lastCountedAt;
     private volatile State state = State.UP;
     private final int port;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -162,6 +165,9 @@ final class WebhookReceiver implements AutoCloseable {
             }
         }
         if (countOnly) {
+            long now = System.currentTimeMillis();
+            firstCountedAt.compareAndSet(0, now);
+            lastCountedAt = now;
             counted.addAndGet(events.size());
         } else {
             long now = System.currentTimeMillis();
