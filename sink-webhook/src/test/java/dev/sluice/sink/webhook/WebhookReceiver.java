@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -135,8 +136,14 @@ final class WebhookReceiver implements AutoCloseable {
         String key = secret;
         if (key != null) {
             signedRequests.incrementAndGet();
-            if (!verify(key, ex.getRequestHeaders().getFirst("X-Sluice-Signature"), body,
-                    System.currentTimeMillis() / 1000)) {
+            boolean valid;
+            try {
+                valid = verify(key, ex.getRequestHeaders().getFirst("X-Sluice-Signature"), body,
+                        System.currentTimeMillis() / 1000);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!valid) {
                 badSignatures.incrementAndGet();
                 send(ex, 401, "bad signature");
                 return;
@@ -179,45 +186,27 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /**
-     * The receiver's side of {@code X-Sluice-Signature} (the README's recipe): HMAC-SHA256 of
+     * The receiver's side of {@code X-Sluice-Signature}, exactly the README's Java snippet: HMAC-SHA256 of
      * {@code "<t>.<raw body>"}, compared in constant time, and {@code t} within five minutes of now.
      */
-    static boolean verify(String secret, String header, byte[] rawBody, long nowSeconds) {
-        if (header == null) {
-            return false;
-        }
-        String t = null;
-        String v1 = null;
-        for (String part : header.split(",")) {
+    static boolean verify(String secret, String header, byte[] rawBody, long nowSeconds) throws GeneralSecurityException {
+        String t = null, v1 = null;
+        for (String part : header == null ? new String[0] : header.split(",")) {
             String[] kv = part.trim().split("=", 2);
-            if (kv.length == 2 && kv[0].equals("t")) {
-                t = kv[1];
-            } else if (kv.length == 2 && kv[0].equals("v1")) {
-                v1 = kv[1];
-            }
+            if (kv.length == 2 && kv[0].equals("t")) t = kv[1];
+            if (kv.length == 2 && kv[0].equals("v1")) v1 = kv[1];
         }
-        if (t == null || v1 == null) {
-            return false;
+        if (t == null || v1 == null || !t.matches("\\d{1,18}") || Math.abs(nowSeconds - Long.parseLong(t)) > 300) {
+            return false;                                  // missing, or too old: a replay
         }
-        long sent;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+        byte[] expected = mac.doFinal(rawBody);
         try {
-            sent = Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        if (Math.abs(nowSeconds - sent) > 300) {
-            return false;
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
-            byte[] expected = mac.doFinal(rawBody);
             return MessageDigest.isEqual(expected, HexFormat.of().parseHex(v1));
         } catch (IllegalArgumentException notHex) {
             return false;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 
