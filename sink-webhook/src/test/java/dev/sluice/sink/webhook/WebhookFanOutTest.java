@@ -104,7 +104,9 @@ class WebhookFanOutTest {
                 await().atMost(60, TimeUnit.SECONDS).until(() -> units.stream().allMatch(u -> TopicProbe.committed(
                         SharedKafka.bootstrapServers(), u.config().groupId(), topics.allEventTopics()) == EVENTS));
 
-                String metrics = sink.registry().scrape();
+                String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + sink.adminPort() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics).contains(
                         outcome(group + ".ok", "delivered"), outcome(group + ".ok", "discarded"),
                         outcome(group + ".down", "delivered"), outcome(group + ".down", "retried"),
