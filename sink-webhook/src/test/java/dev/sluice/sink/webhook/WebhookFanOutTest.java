@@ -80,9 +80,11 @@ class WebhookFanOutTest {
                 assertThat(down.received).isEmpty();
                 assertThat(down.state()).isEqualTo(WebhookReceiver.State.REFUSING_CONNECTIONS);
 
-                // refusing connections for 15 s, then 503 until 30 s in
+                // refusing connections for 15 s, then 503 until 30 s in and until the sink has been answered 503
+                // (on a loaded machine the healthy endpoint may take longer than 30 s)
                 sleepUntil(started, Duration.ofSeconds(15));
                 down.state(WebhookReceiver.State.ANSWERING_503);
+                await().atMost(60, TimeUnit.SECONDS).until(() -> down.unavailable.get() > 0);
                 sleepUntil(started, Duration.ofSeconds(30));
                 assertThat(down.received).isEmpty();
                 down.state(WebhookReceiver.State.UP);
