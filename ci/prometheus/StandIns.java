@@ -17,26 +17,32 @@ import java.util.zip.GZIPInputStream;
  * Destinations for the Prometheus check, JDK only (run as {@code java StandIns.java}): Segment's
  * {@code /v1/batch} accepting everything except events whose userId is {@code reject-me} (a 400, so
  * the forwarder dead-letters them), and Firehose's AWS JSON 1.1 {@code PutRecordBatch} accepting
- * every record. Prints the URLs and seven free ports, then serves until killed.
+ * every record, and a webhook endpoint ({@code /hook}) accepting everything. Prints the URLs and eight free
+ * ports, then serves until killed.
  */
 public final class StandIns {
 
     private static final Pattern DATA = Pattern.compile("\"Data\"\\s*:");
     private static final AtomicLong SEGMENT_EVENTS = new AtomicLong();
     private static final AtomicLong FIREHOSE_RECORDS = new AtomicLong();
+    private static final AtomicLong WEBHOOK_EVENTS = new AtomicLong();
 
     public static void main(String[] args) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/batch", StandIns::segment);
+        server.createContext("/hook", ex -> {
+            WEBHOOK_EVENTS.addAndGet(count(body(ex), Pattern.compile("\"messageId\"\\s*:")));
+            send(ex, 200, "{}");
+        });
         server.createContext("/stats", ex -> send(ex, 200, "{\"segmentEvents\":" + SEGMENT_EVENTS.get()
-                + ",\"firehoseRecords\":" + FIREHOSE_RECORDS.get() + "}"));
+                + ",\"firehoseRecords\":" + FIREHOSE_RECORDS.get() + ",\"webhookEvents\":" + WEBHOOK_EVENTS.get() + "}"));
         server.createContext("/", StandIns::firehose);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         StringBuilder ports = new StringBuilder();
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 8; i++) {
             try (ServerSocket s = new ServerSocket(0)) {
                 ports.append(i == 0 ? "" : " ").append(s.getLocalPort());
             }
@@ -44,6 +50,7 @@ public final class StandIns {
         System.out.println("SEGMENT_URL=" + base + "/v1/batch");
         System.out.println("FIREHOSE_ENDPOINT=" + base);
         System.out.println("STATS_URL=" + base + "/stats");
+        System.out.println("WEBHOOK_URL=" + base + "/hook");
         System.out.println("FREE_PORTS=\"" + ports + "\"");
         System.out.flush();
     }

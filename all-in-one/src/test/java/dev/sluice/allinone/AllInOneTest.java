@@ -33,10 +33,11 @@ class AllInOneTest {
                 "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0",
                 "SINK_PROBE__SLUICE_PROBE_SINK", "true", "SINK_PROBE__SLUICE_ADMIN_PORT", "0"))) {
             assertThat(sluice.sinkPlugins()).extracting(SinkPlugin::name)
-                    .containsExactly("sink-firehose", "sink-forwarder", "sink-probe");
+                    .containsExactly("sink-firehose", "sink-forwarder", "sink-probe", "sink-webhook");
             assertThat(sluice.sinkAdminPort("sink-probe")).isPositive();
             assertThat(sluice.sinkAdminPort("sink-firehose")).isEqualTo(-1);
             assertThat(sluice.sinkAdminPort("sink-forwarder")).isEqualTo(-1);
+            assertThat(sluice.sinkAdminPort("sink-webhook")).isEqualTo(-1);
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
