@@ -1,10 +1,11 @@
 package dev.sluice.allinone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.sluice.testsupport.TempDirs;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sluice.embeddedkafka.SharedKafka;
+import dev.sluice.testsupport.SharedKafka;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,7 @@ class AllInOneWebhookTest {
             assertThat(sluice.sinkAdminPort("sink-webhook")).isPositive();
         } finally {
             receiver.stop(0);
-            SharedKafka.deleteRecursively(data);
+            TempDirs.deleteRecursively(data);
         }
     }
 }

@@ -2,8 +2,8 @@ package dev.sluice.sink.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.sink.Delivery;
 import dev.sluice.sink.Delivery.Outcome;
+import dev.sluice.sink.Delivery;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

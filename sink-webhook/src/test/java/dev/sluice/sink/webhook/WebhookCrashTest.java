@@ -3,9 +3,9 @@ package dev.sluice.sink.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embeddedkafka.ChildJvm;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkMain;
+import dev.sluice.testsupport.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,8 +3,8 @@ package dev.sluice.sink.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.model.EventHeaders;
-import dev.sluice.sink.Delivery;
 import dev.sluice.sink.Delivery.Outcome;
+import dev.sluice.sink.Delivery;
 import dev.sluice.sink.SinkRecord;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.sluice.sink.webhook;
 
-import dev.sluice.embeddedkafka.SharedKafka;
 import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.TypedEventWriter;
+import dev.sluice.testsupport.SharedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
