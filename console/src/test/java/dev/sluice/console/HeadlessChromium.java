@@ -1,0 +1,85 @@
+package dev.sluice.console;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's chromium driven through Debian's chromedriver, with the flags this machine needs (no
+ * sandbox as root, no attempts to reach the closed network) and a fresh profile each time.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+    final ChromeDriver driver;
+    private final Path profile;
+    private final Path screenshots;
+
+    private HeadlessChromium(ChromeDriver driver, Path profile, Path screenshots) {
+        this.driver = driver;
+        this.profile = profile;
+        this.screenshots = screenshots;
+    }
+
+    /** Starts a browser, or skips the calling test saying what is missing. */
+    static HeadlessChromium startOrSkip(Path screenshots) {
+        File chromium = find("chromium", "/usr/bin/chromium");
+        File chromedriver = find("chromedriver", "/usr/bin/chromedriver");
+        Assumptions.assumeTrue(chromium != null && chromedriver != null, "browser tests skipped: Debian's chromium "
+                + "and chromium-driver are not installed (apt-get install -y chromium chromium-driver; .ci/run does)");
+        try {
+            Path profile = Files.createTempDirectory("sluice-console-chromium-");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(chromium);
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,860", "--user-data-dir=" + profile);
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver)
+                    .usingAnyFreePort().build();
+            ChromeDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            Files.createDirectories(screenshots);
+            return new HeadlessChromium(driver, profile, screenshots);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static File find(String command, String usual) {
+        File f = new File(usual);
+        if (f.canExecute()) {
+            return f;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(dir, command);
+            if (candidate.canExecute()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Saves what the page shows now as {@code <name>.png}. */
+    Path screenshot(String name) {
+        try {
+            Path file = screenshots.resolve(name + ".png");
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        dev.sluice.embeddedkafka.SharedKafka.deleteRecursively(profile);
+    }
+}
