@@ -140,13 +140,18 @@ final class TopicTail implements Runnable {
             if (fresh.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, Long> end = consumer.endOffsets(fresh, Duration.ofSeconds(5));
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(fresh, Duration.ofSeconds(5));
             Set<TopicPartition> all = new HashSet<>(assigned);
             all.addAll(fresh);
-            consumer.assign(all);
-            for (TopicPartition tp : fresh) {
-                consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - history));
+            consumer.assign(all); // before asking offsets: read_committed answers only for assigned partitions
+            try {
+                Map<TopicPartition, Long> end = consumer.endOffsets(fresh, Duration.ofSeconds(5));
+                Map<TopicPartition, Long> begin = consumer.beginningOffsets(fresh, Duration.ofSeconds(5));
+                for (TopicPartition tp : fresh) {
+                    consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - history));
+                }
+            } catch (RuntimeException e) { // not positioned: read none of them until the next discovery
+                consumer.assign(new HashSet<>(assigned));
+                throw e;
             }
             assigned.addAll(fresh);
             caughtUp = false;
