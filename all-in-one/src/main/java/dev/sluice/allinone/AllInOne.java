@@ -1,5 +1,7 @@
 package dev.sluice.allinone;
 
+import dev.sluice.console.Console;
+import dev.sluice.console.ConsoleConfig;
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
@@ -33,6 +35,7 @@ public final class AllInOne implements AutoCloseable {
     private final List<AutoCloseable> services = new ArrayList<>();
     private IngestApi ingest;
     private RouterApp router;
+    private Console console;
     private SinkService firehose;
     private SinkService forwarder;
 
@@ -52,6 +55,7 @@ public final class AllInOne implements AutoCloseable {
         Map<String, String> check = config.serviceEnv(environment, "localhost:9092", embedded, 0);
         IngestConfig.fromEnv(check);
         RouterConfig.fromEnv(check);
+        ConsoleConfig.fromEnv(check);
         List<SinkConfig> sinks = new ArrayList<>();
         if (config.firehoseEnabled()) {
             Map<String, String> env = config.sinkEnv(environment, "sink-firehose", "localhost:9092", embedded, 0);
@@ -72,6 +76,8 @@ public final class AllInOne implements AutoCloseable {
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.ingestAdminPort()))));
             sluice.router = sluice.add(RouterApp.start(RouterConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort()))));
+            sluice.console = sluice.add(Console.start(ConsoleConfig.fromEnv(
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, 0))));
             if (config.firehoseEnabled()) {
                 sluice.firehose = sluice.add(startSink(config.sinkEnv(environment, "sink-firehose", sluice.bootstrap,
                         embedded, config.firehoseAdminPort()), "sink-firehose", (env, registry) -> {
@@ -133,6 +139,11 @@ public final class AllInOne implements AutoCloseable {
 
     public int routerAdminPort() {
         return router.adminPort();
+    }
+
+    /** The console's port (loopback only unless SLUICE_CONSOLE_BIND says otherwise). */
+    public int consolePort() {
+        return console.port();
     }
 
     /** sink-firehose's admin port, or -1 when no Firehose stream is configured. */

@@ -22,7 +22,8 @@ class AllInOneTest {
     void startsItsOwnBrokerTakesEventsWithTheDevKeyAndRoutesThem() throws Exception {
         Path data = Files.createTempDirectory("sluice-aio-");
         try (AllInOne sluice = AllInOne.start(Map.of("SLUICE_DATA_DIR", data.toString(), "SLUICE_KAFKA_PORT", "0",
-                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0"))) {
+                "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0",
+                "SLUICE_CONSOLE_PORT", "0"))) {
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
@@ -45,6 +46,13 @@ class AllInOneTest {
             assertThat(event.get("projectId").asText()).isEqualTo("dev");
             assertThat(event.get("messageId").asText()).isNotEmpty();
             assertThat(Files.isDirectory(data.resolve("router-state"))).isTrue();
+
+            // the console serves it too, on loopback without a token
+            HttpRequest console = HttpRequest.newBuilder(URI.create("http://localhost:" + sluice.consolePort()
+                    + "/api/events?event=Hello")).build();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> HttpClient.newHttpClient()
+                    .send(console, HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("\"messageId\":\"" + event.get("messageId").asText() + "\""));
         } finally {
             SharedKafka.deleteRecursively(data);
         }
