@@ -22,7 +22,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -52,6 +54,10 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
+        if (HeadlessChromium.missing() != null) {
+            System.err.println("ConsoleBrowserTest: " + HeadlessChromium.missing());
+            return; // each test then says so (a skip in @BeforeAll would count no test at all)
+        }
         browser = HeadlessChromium.startOrSkip(SHOTS);
         topics = new Topics("c" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 + ".");
         routerState = Files.createTempDirectory("console-router-");
@@ -71,6 +77,11 @@ class ConsoleBrowserTest {
                 + "\"messageId\":\"m-early\"}]}");
         console = Console.start(new ConsoleConfig(SharedKafka.bootstrapServers(), topics, "127.0.0.1", 0, TOKEN,
                 100, 1000));
+    }
+
+    @BeforeEach
+    void needsABrowser() {
+        Assumptions.assumeTrue(browser != null, HeadlessChromium.missing());
     }
 
     @AfterAll
@@ -110,6 +121,36 @@ class ConsoleBrowserTest {
 
     private static By liveRow(String messageId) {
         return By.cssSelector("#live-table tbody tr[data-message-id='" + messageId + "']");
+    }
+
+    @Test
+    void aFormOnAnotherSiteCannotPostToTheConsole() throws Exception {
+        // another site: 127.0.0.1 is not the same site as localhost, whatever the port
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] page = ("<!DOCTYPE html><html><body><form id=\"f\" method=\"post\" action=\"http://localhost:"
+                + console.port() + "/login\"><input type=\"hidden\" name=\"token\" value=\"" + TOKEN + "\">"
+                + "<button id=\"go\" type=\"submit\">win a prize</button></form></body></html>")
+                .getBytes(StandardCharsets.UTF_8);
+        other.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        other.start();
+        try {
+            // no session on the console from another test: the refused login must not have made one
+            browser.driver.get("http://localhost:" + console.port() + "/healthz");
+            browser.driver.manage().deleteAllCookies();
+            browser.driver.get("http://127.0.0.1:" + other.getAddress().getPort() + "/");
+            browser.driver.findElement(By.id("go")).click();
+            waitUpTo(10).until(ExpectedConditions.urlContains("localhost:" + console.port() + "/login"));
+            assertThat(browser.driver.getPageSource()).contains("cross_site_request");
+            assertThat(browser.driver.manage().getCookieNamed(AccessGuard.COOKIE)).isNull();
+        } finally {
+            other.stop(0);
+        }
     }
 
     @Test

@@ -28,12 +28,24 @@ final class HeadlessChromium implements AutoCloseable {
         this.screenshots = screenshots;
     }
 
+    /** Why browser tests cannot run here, or null when chromium and chromedriver are both found. */
+    static String missing() {
+        File chromium = find(System.getProperty("sluice.chromium"), "chromium", "/usr/bin/chromium");
+        File chromedriver = find(System.getProperty("sluice.chromedriver"), "chromedriver", "/usr/bin/chromedriver");
+        if (chromium != null && chromedriver != null) {
+            return null;
+        }
+        return "browser tests skipped: " + (chromium == null ? "no chromium" : "no chromedriver") + " found "
+                + "(Debian's packages chromium and chromium-driver: apt-get install -y chromium chromium-driver; "
+                + ".ci/run installs them)";
+    }
+
     /** Starts a browser, or skips the calling test saying what is missing. */
     static HeadlessChromium startOrSkip(Path screenshots) {
-        File chromium = find("chromium", "/usr/bin/chromium");
-        File chromedriver = find("chromedriver", "/usr/bin/chromedriver");
-        Assumptions.assumeTrue(chromium != null && chromedriver != null, "browser tests skipped: Debian's chromium "
-                + "and chromium-driver are not installed (apt-get install -y chromium chromium-driver; .ci/run does)");
+        String missing = missing();
+        Assumptions.assumeTrue(missing == null, missing);
+        File chromium = find(System.getProperty("sluice.chromium"), "chromium", "/usr/bin/chromium");
+        File chromedriver = find(System.getProperty("sluice.chromedriver"), "chromedriver", "/usr/bin/chromedriver");
         try {
             Path profile = Files.createTempDirectory("sluice-console-chromium-");
             ChromeOptions options = new ChromeOptions();
@@ -52,7 +64,12 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    private static File find(String command, String usual) {
+    /** The given path (-Dsluice.chromium, -Dsluice.chromedriver) alone if set, else Debian's, else on PATH. */
+    private static File find(String given, String command, String usual) {
+        if (given != null) {
+            File f = new File(given);
+            return f.canExecute() ? f : null;
+        }
         File f = new File(usual);
         if (f.canExecute()) {
             return f;
