@@ -4,7 +4,8 @@
 #   2. starts a Docker API engine: rootful podman (see ../shared/design/CONTAINERS.md for why podman) with its
 #      API on /run/podman/podman.sock, plus the health-check loop podman needs without systemd;
 #   3. builds the images no registry here serves: the JRE base, apache/kafka:<pom version> and prom/prometheus
-#      stand-ins (docker/local/), and the all-in-one image;
+#      stand-ins (docker/local/), and the all-in-one image; builds the console image and checks it refuses to
+#      start without a token and, with one, is healthy and answers only with it (docker/local/console-image.sh);
 #   4. runs the project's docker-compose.yml end to end (docker/local/compose-e2e.sh);
 #   5. runs ingest-api's and router-streams' tests (and the modules they build on) on Testcontainers' Kafka.
 # Skips steps 2-5, saying why, only where no engine can run. DOCKER_HOST is set only inside this script.
@@ -18,7 +19,7 @@ skip() { say "SKIPPED: $*"; exit 0; }
 for jar in ingest-api/target/sluice-ingest-api.jar router-streams/target/sluice-router-streams.jar \
            sink-firehose/target/sluice-sink-firehose.jar sink-forwarder/target/sluice-sink-forwarder.jar \
            sink-webhook/target/sluice-sink-webhook.jar \
-           all-in-one/target/sluice-all-in-one.jar; do
+           all-in-one/target/sluice-all-in-one.jar console/target/sluice-console.jar; do
   [ -f "$jar" ] || { say "missing $jar: build first (./mvnw -DskipTests package)"; exit 1; }
 done
 
@@ -119,6 +120,7 @@ bash docker/local/build-prometheus-image.sh "docker.io/$prom_image" >/dev/null
 podman build --format docker -q --build-arg BASE_IMAGE=localhost/sluice-base:local -t localhost/sluice/all-in-one:test \
   all-in-one >/dev/null
 say "built the JRE base, apache/kafka:$kafka_version and $prom_image stand-ins, and the all-in-one image"
+bash docker/local/console-image.sh localhost/sluice/console:test
 
 # 4. compose
 SLUICE_BASE_IMAGE=localhost/sluice-base:local ENGINE=podman bash docker/local/compose-e2e.sh

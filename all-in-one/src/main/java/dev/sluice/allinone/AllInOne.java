@@ -1,5 +1,7 @@
 package dev.sluice.allinone;
 
+import dev.sluice.console.Console;
+import dev.sluice.console.ConsoleConfig;
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
 import dev.sluice.ingest.IngestApi;
 import dev.sluice.ingest.IngestConfig;
@@ -36,6 +38,7 @@ public final class AllInOne implements AutoCloseable {
     private final List<SinkPlugin> plugins;
     private IngestApi ingest;
     private RouterApp router;
+    private Console console;
 
     private AllInOne(EmbeddedKafkaBroker broker, String bootstrap, List<SinkPlugin> plugins) {
         this.broker = broker;
@@ -58,6 +61,7 @@ public final class AllInOne implements AutoCloseable {
         Map<String, String> check = config.serviceEnv(environment, "localhost:9092", embedded, 0);
         IngestConfig.fromEnv(check);
         RouterConfig.fromEnv(check);
+        ConsoleConfig.fromEnv(check);
         List<SinkPlugin> on = new ArrayList<>();
         List<SinkConfig> groups = new ArrayList<>();
         for (SinkPlugin plugin : plugins) {
@@ -82,6 +86,8 @@ public final class AllInOne implements AutoCloseable {
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.ingestAdminPort()))));
             sluice.router = sluice.add(RouterApp.start(RouterConfig.fromEnv(
                     config.serviceEnv(environment, sluice.bootstrap, embedded, config.routerAdminPort()))));
+            sluice.console = sluice.add(Console.start(ConsoleConfig.fromEnv(
+                    config.serviceEnv(environment, sluice.bootstrap, embedded, 0))));
             for (SinkPlugin plugin : on) {
                 Map<String, String> env = config.sinkEnv(environment, plugin.name(), sluice.bootstrap, embedded,
                         plugin.defaultAdminPort());
@@ -133,6 +139,11 @@ public final class AllInOne implements AutoCloseable {
 
     public int routerAdminPort() {
         return router.adminPort();
+    }
+
+    /** The console's port (loopback only unless SLUICE_CONSOLE_BIND says otherwise). */
+    public int consolePort() {
+        return console.port();
     }
 
     /** The sinks found on the classpath, running or not, in name order. */

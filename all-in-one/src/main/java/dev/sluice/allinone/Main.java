@@ -25,6 +25,8 @@ public final class Main {
                 .append("  (POST /v1/track, /v1/batch, ...; /healthz)\n");
         out.append("  ingest-api admin:     http://localhost:").append(sluice.ingestAdminPort())
                 .append("  (/healthz /readyz /metrics; every admin port is on loopback unless SLUICE_ADMIN_BIND)\n");
+        out.append("  Console:              http://localhost:").append(sluice.consolePort())
+                .append("/  (live events, each event's path, rejected events; SLUICE_CONSOLE_PORT)\n");
         out.append("  router-streams admin: http://localhost:").append(sluice.routerAdminPort()).append('\n');
         for (SinkPlugin sink : sluice.sinkPlugins()) {
             String label = String.format("  %-22s", sink.name() + (sluice.sinkAdminPort(sink.name()) < 0 ? ":" : " admin:"));

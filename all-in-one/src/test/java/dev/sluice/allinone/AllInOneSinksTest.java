@@ -30,6 +30,7 @@ class AllInOneSinksTest {
              SegmentStandInAccess segment = new SegmentStandInAccess("segment-dev-key");
              AllInOne sluice = AllInOne.start(Map.ofEntries(Map.entry("SLUICE_DATA_DIR", data.toString()),
                      Map.entry("SLUICE_KAFKA_PORT", "0"), Map.entry("SLUICE_INGEST_PORT", "0"),
+                     Map.entry("SLUICE_CONSOLE_PORT", "0"),
                      Map.entry("SLUICE_ROUTER_ADMIN_PORT", "0"), Map.entry("SLUICE_INGEST_ADMIN_PORT", "0"), Map.entry("SINK_FIREHOSE__SLUICE_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_FIREHOSE_DEFAULT_STREAM", "dev-events"),
                      Map.entry("SLUICE_FIREHOSE_ENDPOINT", firehose.endpoint()),

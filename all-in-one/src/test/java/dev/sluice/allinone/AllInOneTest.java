@@ -31,7 +31,7 @@ class AllInOneTest {
         Path data = Files.createTempDirectory("sluice-aio-");
         try (AllInOne sluice = AllInOne.start(Map.of("SLUICE_DATA_DIR", data.toString(), "SLUICE_KAFKA_PORT", "0",
                 "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0",
-                "SINK_PROBE__SLUICE_PROBE_SINK", "true", "SINK_PROBE__SLUICE_ADMIN_PORT", "0"))) {
+                "SINK_PROBE__SLUICE_PROBE_SINK", "true", "SINK_PROBE__SLUICE_ADMIN_PORT", "0", "SLUICE_CONSOLE_PORT", "0"))) {
             assertThat(sluice.sinkPlugins()).extracting(SinkPlugin::name)
                     .containsExactly("sink-firehose", "sink-forwarder", "sink-probe", "sink-webhook");
             assertThat(sluice.sinkAdminPort("sink-probe")).isPositive();
@@ -62,6 +62,13 @@ class AllInOneTest {
             assertThat(Files.isDirectory(data.resolve("router-state"))).isTrue();
             await().atMost(30, TimeUnit.SECONDS)
                     .until(() -> ProbeSinkPlugin.DELIVERED.contains("sluice-sink-probe/track"));
+
+            // the console serves it too, on loopback without a token
+            HttpRequest console = HttpRequest.newBuilder(URI.create("http://localhost:" + sluice.consolePort()
+                    + "/api/events?event=Hello")).build();
+            await().atMost(Duration.ofSeconds(30)).until(() -> HttpClient.newHttpClient()
+                    .send(console, HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("\"messageId\":\"" + event.get("messageId").asText() + "\""));
         } finally {
             TempDirs.deleteRecursively(data);
         }

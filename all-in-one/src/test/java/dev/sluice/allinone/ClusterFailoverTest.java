@@ -79,6 +79,7 @@ class ClusterFailoverTest {
                      Map.entry("SLUICE_DATA_DIR", data.toString()),
                      Map.entry("SLUICE_TOPIC_PREFIX", topics.ingestRaw().replace("ingest.raw", "")),
                      Map.entry("SLUICE_INGEST_PORT", "0"), Map.entry("SLUICE_ROUTER_ADMIN_PORT", "0"),
+                     Map.entry("SLUICE_CONSOLE_PORT", "0"),
                      Map.entry("SLUICE_INGEST_ADMIN_PORT", "0"),
                      Map.entry("SINK_FORWARDER__SLUICE_ADMIN_PORT", "0"),
                      Map.entry("SLUICE_WRITE_KEYS", IntStream.range(0, PROJECTS).mapToObj(p -> "key" + p + "=p" + p)
