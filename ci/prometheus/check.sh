@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A real Prometheus scrapes all-in-one's four endpoints (ingest-api, router-streams, sink-firehose,
-# sink-forwarder) with the scrape config of docker/prometheus/prometheus.yml, while events flow to
-# local stand-ins of Firehose and Segment; then every target must be up and every PromQL expression
+# A real Prometheus scrapes all-in-one's six endpoints (ingest-api, router-streams, sink-firehose,
+# sink-forwarder, sink-amplitude, sink-mailchimp) with the scrape config of docker/prometheus/prometheus.yml,
+# while events flow to local stand-ins of Firehose, Segment, Amplitude and Mailchimp; then every target must be up and every PromQL expression
 # of the provisioned Grafana dashboard must return data. Installs Debian's prometheus when missing;
 # says SKIPPED (exit 0) when it cannot get it, FAILED (exit 1) when a check fails.
 # Needs all-in-one/target/sluice-all-in-one.jar (./mvnw -B verify or package builds it).
@@ -51,8 +51,9 @@ java ci/prometheus/StandIns.java >"$WORK/standins.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do grep -q '^FREE_PORTS=' "$WORK/standins.out" && break; sleep 0.5; done
 grep -q '^FREE_PORTS=' "$WORK/standins.out" || fail "the stand-ins did not start"
-eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|STATS_URL|FREE_PORTS)=' "$WORK/standins.out")"
-read -r KAFKA_PORT INGEST_PORT INGEST_ADMIN_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT <<<"$FREE_PORTS"
+eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|AMPLITUDE_URL|MAILCHIMP_URL|STATS_URL|FREE_PORTS)=' "$WORK/standins.out")"
+read -r KAFKA_PORT INGEST_PORT INGEST_ADMIN_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT AMPLITUDE_PORT \
+  MAILCHIMP_PORT <<<"$FREE_PORTS"
 
 # all-in-one from the built jar, its own embedded broker
 env -u KAFKA_BOOTSTRAP_SERVERS \
@@ -63,10 +64,15 @@ env -u KAFKA_BOOTSTRAP_SERVERS \
   SLUICE_FIREHOSE_DEFAULT_STREAM=check-events SLUICE_FIREHOSE_ENDPOINT="$FIREHOSE_ENDPOINT" \
   AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check \
   SLUICE_FORWARD_URL="$SEGMENT_URL" SLUICE_FORWARD_DEFAULT_WRITE_KEY=segment-key \
+  SINK_AMPLITUDE__SLUICE_ADMIN_PORT="$AMPLITUDE_PORT" SLUICE_AMPLITUDE_URL="$AMPLITUDE_URL" \
+  SLUICE_AMPLITUDE_API_KEYS=check=amplitude-key \
+  SINK_MAILCHIMP__SLUICE_ADMIN_PORT="$MAILCHIMP_PORT" SLUICE_MAILCHIMP_URL="$MAILCHIMP_URL" \
+  SLUICE_MAILCHIMP_API_KEY=check-us1 SLUICE_MAILCHIMP_DEFAULT_LIST=check-list \
   java -Xmx768m -jar "$JAR" >"$WORK/sluice.log" 2>&1 &
 SLUICE_PID=$!
 PIDS+=($SLUICE_PID)
-ENDPOINTS=("$INGEST_ADMIN_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz")
+ENDPOINTS=("$INGEST_ADMIN_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz"
+  "$AMPLITUDE_PORT/healthz" "$MAILCHIMP_PORT/healthz")
 for endpoint in "${ENDPOINTS[@]}"; do
   for _ in $(seq 1 240); do
     curl -fs -o /dev/null "http://127.0.0.1:$endpoint" && break
@@ -75,16 +81,18 @@ for endpoint in "${ENDPOINTS[@]}"; do
   done
   curl -fs -o /dev/null "http://127.0.0.1:$endpoint" || fail "http://127.0.0.1:$endpoint did not answer in 120 s"
 done
-say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT)"
+say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT, sink-amplitude :$AMPLITUDE_PORT, sink-mailchimp :$MAILCHIMP_PORT)"
 
 # the compose scrape config, pointed at this machine's ports and scraping every 2 s
 sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_ADMIN_PORT\"/" \
     -e "s/\"router-streams:[0-9]*\"/\"127.0.0.1:$ROUTER_PORT\"/" \
     -e "s/\"sink-firehose:[0-9]*\"/\"127.0.0.1:$FIREHOSE_PORT\"/" \
     -e "s/\"sink-forwarder:[0-9]*\"/\"127.0.0.1:$FORWARDER_PORT\"/" \
+    -e "s/\"sink-amplitude:[0-9]*\"/\"127.0.0.1:$AMPLITUDE_PORT\"/" \
+    -e "s/\"sink-mailchimp:[0-9]*\"/\"127.0.0.1:$MAILCHIMP_PORT\"/" \
     -e "s/scrape_interval: .*/scrape_interval: 2s/" "$SCRAPE" >"$WORK/prometheus.yml"
-[ "$(grep -c '"127.0.0.1:' "$WORK/prometheus.yml")" = 4 ] \
-  || fail "$SCRAPE no longer names the four services as ingest-api, router-streams, sink-firehose, sink-forwarder"
+[ "$(grep -c '"127.0.0.1:' "$WORK/prometheus.yml")" = 6 ] \
+  || fail "$SCRAPE no longer names the six services as ingest-api, router-streams, sink-firehose, sink-forwarder, sink-amplitude, sink-mailchimp"
 promtool check config "$WORK/prometheus.yml" >/dev/null || fail "promtool rejects the scrape config"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
@@ -101,7 +109,7 @@ send_events() {
     "http://127.0.0.1:$INGEST_PORT/v1/batch" --data-binary @- <<JSON || fail "ingest refused a batch"
 {"batch":[
  {"type":"track","userId":"u$n","event":"Checked","messageId":"t-$n"},
- {"type":"identify","userId":"u$n","messageId":"i-$n","traits":{"plan":"check"}},
+ {"type":"identify","userId":"user-$n","messageId":"i-$n","traits":{"plan":"check","email":"u$n@example.com"}},
  {"type":"page","userId":"u$n","name":"Home","messageId":"p-$n"},
  {"type":"screen","userId":"u$n","name":"Main","messageId":"s-$n"},
  {"type":"group","userId":"u$n","groupId":"g1","messageId":"g-$n"},
@@ -119,10 +127,10 @@ problems=()
 for _ in $(seq 1 30); do
   down=$(curl -fs "$PROM/api/v1/targets" | jq -r '.data.activeTargets[] | select(.health != "up") | .scrapeUrl + " " + .lastError')
   count=$(curl -fs "$PROM/api/v1/targets" | jq '.data.activeTargets | length')
-  [ -z "$down" ] && [ "$count" = 4 ] && break
+  [ -z "$down" ] && [ "$count" = 6 ] && break
   sleep 1
 done
-[ "$count" = 4 ] || problems+=("expected 4 targets, prometheus has $count")
+[ "$count" = 6 ] || problems+=("expected 6 targets, prometheus has $count")
 [ -z "$down" ] || problems+=("targets not up: $down")
 say "targets: $count up"
 
@@ -153,4 +161,4 @@ if [ ${#problems[@]} -gt 0 ]; then
   printf '  %s\n' "${problems[@]}"
   fail "${#problems[@]} problem(s)"
 fi
-say "PASSED: 4 targets up, all ${#EXPRS[@]} dashboard expressions return data"
+say "PASSED: 6 targets up, all ${#EXPRS[@]} dashboard expressions return data"
