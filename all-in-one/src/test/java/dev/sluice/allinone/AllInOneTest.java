@@ -23,7 +23,7 @@ class AllInOneTest {
 
     /**
      * Also the plug point: the probe sink is on the tests' classpath only (as a new module's jar would be)
-     * and configured here, the two real sinks are on the classpath but not configured.
+     * and configured here, the four real sinks are on the classpath but not configured.
      */
     @Test
     void startsItsOwnBrokerTakesEventsWithTheDevKeyRoutesThemAndRunsTheConfiguredSinksFound() throws Exception {
@@ -32,10 +32,12 @@ class AllInOneTest {
                 "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0",
                 "SINK_PROBE__SLUICE_PROBE_SINK", "true", "SINK_PROBE__SLUICE_ADMIN_PORT", "0"))) {
             assertThat(sluice.sinkPlugins()).extracting(SinkPlugin::name)
-                    .containsExactly("sink-firehose", "sink-forwarder", "sink-probe");
+                    .containsExactly("sink-amplitude", "sink-firehose", "sink-forwarder", "sink-mailchimp", "sink-probe");
             assertThat(sluice.sinkAdminPort("sink-probe")).isPositive();
             assertThat(sluice.sinkAdminPort("sink-firehose")).isEqualTo(-1);
             assertThat(sluice.sinkAdminPort("sink-forwarder")).isEqualTo(-1);
+            assertThat(sluice.sinkAdminPort("sink-amplitude")).isEqualTo(-1);
+            assertThat(sluice.sinkAdminPort("sink-mailchimp")).isEqualTo(-1);
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
