@@ -16,9 +16,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * Destinations for the Prometheus check, JDK only (run as {@code java StandIns.java}): Segment's
  * {@code /v1/batch} accepting everything except events whose userId is {@code reject-me} (a 400, so
- * the forwarder dead-letters them), and Firehose's AWS JSON 1.1 {@code PutRecordBatch} accepting
- * every record, and a webhook endpoint ({@code /hook}) accepting everything. Prints the URLs and eight free
- * ports, then serves until killed.
+ * the forwarder dead-letters them), Firehose's AWS JSON 1.1 {@code PutRecordBatch} accepting
+ * every record, a webhook endpoint ({@code /hook}), Amplitude's HTTP V2 {@code /2/httpapi} and Mailchimp's
+ * member {@code PUT} accepting everything. Prints the URLs and ten free ports, then serves until killed.
  */
 public final class StandIns {
 
@@ -26,6 +26,8 @@ public final class StandIns {
     private static final AtomicLong SEGMENT_EVENTS = new AtomicLong();
     private static final AtomicLong FIREHOSE_RECORDS = new AtomicLong();
     private static final AtomicLong WEBHOOK_EVENTS = new AtomicLong();
+    private static final AtomicLong AMPLITUDE_EVENTS = new AtomicLong();
+    private static final AtomicLong MAILCHIMP_MEMBERS = new AtomicLong();
 
     public static void main(String[] args) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -35,20 +37,26 @@ public final class StandIns {
             WEBHOOK_EVENTS.addAndGet(count(body(ex), Pattern.compile("\"messageId\"\\s*:")));
             send(ex, 200, "{}");
         });
+        server.createContext("/2/httpapi", StandIns::amplitude);
+        server.createContext("/3.0/lists/", StandIns::mailchimp);
         server.createContext("/stats", ex -> send(ex, 200, "{\"segmentEvents\":" + SEGMENT_EVENTS.get()
-                + ",\"firehoseRecords\":" + FIREHOSE_RECORDS.get() + ",\"webhookEvents\":" + WEBHOOK_EVENTS.get() + "}"));
+                + ",\"firehoseRecords\":" + FIREHOSE_RECORDS.get() + ",\"webhookEvents\":" + WEBHOOK_EVENTS.get()
+                + ",\"amplitudeEvents\":" + AMPLITUDE_EVENTS.get() + ",\"mailchimpMembers\":" + MAILCHIMP_MEMBERS.get()
+                + "}"));
         server.createContext("/", StandIns::firehose);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         StringBuilder ports = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 10; i++) {
             try (ServerSocket s = new ServerSocket(0)) {
                 ports.append(i == 0 ? "" : " ").append(s.getLocalPort());
             }
         }
         System.out.println("SEGMENT_URL=" + base + "/v1/batch");
         System.out.println("FIREHOSE_ENDPOINT=" + base);
+        System.out.println("AMPLITUDE_URL=" + base + "/2/httpapi");
+        System.out.println("MAILCHIMP_URL=" + base);
         System.out.println("STATS_URL=" + base + "/stats");
         System.out.println("WEBHOOK_URL=" + base + "/hook");
         System.out.println("FREE_PORTS=\"" + ports + "\"");
@@ -63,6 +71,18 @@ public final class StandIns {
         }
         SEGMENT_EVENTS.addAndGet(count(body, Pattern.compile("\"messageId\"\\s*:")));
         send(ex, 200, "{\"success\":true}");
+    }
+
+    private static void amplitude(HttpExchange ex) throws IOException {
+        int events = count(body(ex), Pattern.compile("\"insert_id\"\\s*:"));
+        AMPLITUDE_EVENTS.addAndGet(events);
+        send(ex, 200, "{\"code\":200,\"events_ingested\":" + events + "}");
+    }
+
+    private static void mailchimp(HttpExchange ex) throws IOException {
+        body(ex);
+        MAILCHIMP_MEMBERS.incrementAndGet();
+        send(ex, 200, "{\"status\":\"subscribed\"}");
     }
 
     private static void firehose(HttpExchange ex) throws IOException {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A real Prometheus scrapes all-in-one's five endpoints (ingest-api, router-streams, sink-firehose,
-# sink-forwarder, sink-webhook) with the scrape config of docker/prometheus/prometheus.yml, while events
-# flow to local stand-ins of Firehose, Segment and a webhook endpoint; then every target must be up and
-# every PromQL expression of the provisioned Grafana dashboard must return data. Installs Debian's
-# prometheus when missing; says SKIPPED (exit 0) when it cannot get it, FAILED (exit 1) when a check fails.
+# A real Prometheus scrapes all-in-one's seven endpoints (ingest-api, router-streams, sink-firehose,
+# sink-forwarder, sink-webhook, sink-amplitude, sink-mailchimp) with the scrape config of
+# docker/prometheus/prometheus.yml, while events flow to local stand-ins of Firehose, Segment, a webhook
+# endpoint, Amplitude and Mailchimp; then every target must be up and every PromQL expression of the
+# provisioned Grafana dashboard must return data. Installs Debian's prometheus when missing; says SKIPPED
+# (exit 0) when it cannot get it, FAILED (exit 1) when a check fails.
 # Needs all-in-one/target/sluice-all-in-one.jar (./mvnw -B verify or package builds it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,8 +52,9 @@ java ci/prometheus/StandIns.java >"$WORK/standins.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do grep -q '^FREE_PORTS=' "$WORK/standins.out" && break; sleep 0.5; done
 grep -q '^FREE_PORTS=' "$WORK/standins.out" || fail "the stand-ins did not start"
-eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|STATS_URL|WEBHOOK_URL|FREE_PORTS)=' "$WORK/standins.out")"
-read -r KAFKA_PORT INGEST_PORT INGEST_ADMIN_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT WEBHOOK_PORT <<<"$FREE_PORTS"
+eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|WEBHOOK_URL|AMPLITUDE_URL|MAILCHIMP_URL|STATS_URL|FREE_PORTS)=' "$WORK/standins.out")"
+read -r KAFKA_PORT INGEST_PORT INGEST_ADMIN_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT WEBHOOK_PORT \
+  AMPLITUDE_PORT MAILCHIMP_PORT <<<"$FREE_PORTS"
 printf '{"endpoints":[{"name":"check","url":"%s"}]}\n' "$WEBHOOK_URL" >"$WORK/webhooks.json"
 
 # all-in-one from the built jar, its own embedded broker
@@ -65,10 +67,15 @@ env -u KAFKA_BOOTSTRAP_SERVERS \
   AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=check AWS_SECRET_ACCESS_KEY=check \
   SLUICE_FORWARD_URL="$SEGMENT_URL" SLUICE_FORWARD_DEFAULT_WRITE_KEY=segment-key \
   SLUICE_WEBHOOK_CONFIG="$WORK/webhooks.json" SINK_WEBHOOK__SLUICE_ADMIN_PORT="$WEBHOOK_PORT" \
+  SINK_AMPLITUDE__SLUICE_ADMIN_PORT="$AMPLITUDE_PORT" SLUICE_AMPLITUDE_URL="$AMPLITUDE_URL" \
+  SLUICE_AMPLITUDE_API_KEYS=check=amplitude-key \
+  SINK_MAILCHIMP__SLUICE_ADMIN_PORT="$MAILCHIMP_PORT" SLUICE_MAILCHIMP_URL="$MAILCHIMP_URL" \
+  SLUICE_MAILCHIMP_API_KEY=check-us1 SLUICE_MAILCHIMP_DEFAULT_LIST=check-list \
   java -Xmx768m -jar "$JAR" >"$WORK/sluice.log" 2>&1 &
 SLUICE_PID=$!
 PIDS+=($SLUICE_PID)
-ENDPOINTS=("$INGEST_ADMIN_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz" "$WEBHOOK_PORT/healthz")
+ENDPOINTS=("$INGEST_ADMIN_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz"
+  "$WEBHOOK_PORT/healthz" "$AMPLITUDE_PORT/healthz" "$MAILCHIMP_PORT/healthz")
 for endpoint in "${ENDPOINTS[@]}"; do
   for _ in $(seq 1 240); do
     curl -fs -o /dev/null "http://127.0.0.1:$endpoint" && break
@@ -77,7 +84,7 @@ for endpoint in "${ENDPOINTS[@]}"; do
   done
   curl -fs -o /dev/null "http://127.0.0.1:$endpoint" || fail "http://127.0.0.1:$endpoint did not answer in 120 s"
 done
-say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT, sink-webhook :$WEBHOOK_PORT)"
+say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT, sink-webhook :$WEBHOOK_PORT, sink-amplitude :$AMPLITUDE_PORT, sink-mailchimp :$MAILCHIMP_PORT)"
 
 # the compose scrape config, pointed at this machine's ports and scraping every 2 s
 sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_ADMIN_PORT\"/" \
@@ -85,9 +92,11 @@ sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_ADMIN_PORT\"/" \
     -e "s/\"sink-firehose:[0-9]*\"/\"127.0.0.1:$FIREHOSE_PORT\"/" \
     -e "s/\"sink-forwarder:[0-9]*\"/\"127.0.0.1:$FORWARDER_PORT\"/" \
     -e "s/\"sink-webhook:[0-9]*\"/\"127.0.0.1:$WEBHOOK_PORT\"/" \
+    -e "s/\"sink-amplitude:[0-9]*\"/\"127.0.0.1:$AMPLITUDE_PORT\"/" \
+    -e "s/\"sink-mailchimp:[0-9]*\"/\"127.0.0.1:$MAILCHIMP_PORT\"/" \
     -e "s/scrape_interval: .*/scrape_interval: 2s/" "$SCRAPE" >"$WORK/prometheus.yml"
-[ "$(grep -c '"127.0.0.1:' "$WORK/prometheus.yml")" = 5 ] \
-  || fail "$SCRAPE no longer names the five services as ingest-api, router-streams, sink-firehose, sink-forwarder, sink-webhook"
+[ "$(grep -c '"127.0.0.1:' "$WORK/prometheus.yml")" = 7 ] \
+  || fail "$SCRAPE no longer names the seven services as ingest-api, router-streams, sink-firehose, sink-forwarder, sink-webhook, sink-amplitude, sink-mailchimp"
 promtool check config "$WORK/prometheus.yml" >/dev/null || fail "promtool rejects the scrape config"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
@@ -104,7 +113,7 @@ send_events() {
     "http://127.0.0.1:$INGEST_PORT/v1/batch" --data-binary @- <<JSON || fail "ingest refused a batch"
 {"batch":[
  {"type":"track","userId":"u$n","event":"Checked","messageId":"t-$n"},
- {"type":"identify","userId":"u$n","messageId":"i-$n","traits":{"plan":"check"}},
+ {"type":"identify","userId":"user-$n","messageId":"i-$n","traits":{"plan":"check","email":"u$n@example.com"}},
  {"type":"page","userId":"u$n","name":"Home","messageId":"p-$n"},
  {"type":"screen","userId":"u$n","name":"Main","messageId":"s-$n"},
  {"type":"group","userId":"u$n","groupId":"g1","messageId":"g-$n"},
@@ -122,10 +131,10 @@ problems=()
 for _ in $(seq 1 30); do
   down=$(curl -fs "$PROM/api/v1/targets" | jq -r '.data.activeTargets[] | select(.health != "up") | .scrapeUrl + " " + .lastError')
   count=$(curl -fs "$PROM/api/v1/targets" | jq '.data.activeTargets | length')
-  [ -z "$down" ] && [ "$count" = 5 ] && break
+  [ -z "$down" ] && [ "$count" = 7 ] && break
   sleep 1
 done
-[ "$count" = 5 ] || problems+=("expected 5 targets, prometheus has $count")
+[ "$count" = 7 ] || problems+=("expected 7 targets, prometheus has $count")
 [ -z "$down" ] || problems+=("targets not up: $down")
 say "targets: $count up"
 
@@ -156,4 +165,4 @@ if [ ${#problems[@]} -gt 0 ]; then
   printf '  %s\n' "${problems[@]}"
   fail "${#problems[@]} problem(s)"
 fi
-say "PASSED: 5 targets up, all ${#EXPRS[@]} dashboard expressions return data"
+say "PASSED: 7 targets up, all ${#EXPRS[@]} dashboard expressions return data"

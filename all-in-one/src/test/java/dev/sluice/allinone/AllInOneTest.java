@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class AllInOneTest {
 
     /**
      * Also the plug point: the probe sink is on the tests' classpath only (as a new module's jar would be)
-     * and configured here, the two real sinks are on the classpath but not configured.
+     * and configured here, the four real sinks are on the classpath but not configured.
      */
     @Test
     void startsItsOwnBrokerTakesEventsWithTheDevKeyRoutesThemAndRunsTheConfiguredSinksFound() throws Exception {
@@ -33,11 +34,13 @@ class AllInOneTest {
                 "SLUICE_INGEST_PORT", "0", "SLUICE_ROUTER_ADMIN_PORT", "0", "SLUICE_INGEST_ADMIN_PORT", "0",
                 "SINK_PROBE__SLUICE_PROBE_SINK", "true", "SINK_PROBE__SLUICE_ADMIN_PORT", "0", "SLUICE_CONSOLE_PORT", "0"))) {
             assertThat(sluice.sinkPlugins()).extracting(SinkPlugin::name)
-                    .containsExactly("sink-firehose", "sink-forwarder", "sink-probe", "sink-webhook");
+                    .containsExactly("sink-amplitude", "sink-firehose", "sink-forwarder", "sink-mailchimp", "sink-probe",
+                            "sink-webhook");
             assertThat(sluice.sinkAdminPort("sink-probe")).isPositive();
-            assertThat(sluice.sinkAdminPort("sink-firehose")).isEqualTo(-1);
-            assertThat(sluice.sinkAdminPort("sink-forwarder")).isEqualTo(-1);
-            assertThat(sluice.sinkAdminPort("sink-webhook")).isEqualTo(-1);
+            for (String off : List.of("sink-amplitude", "sink-firehose", "sink-forwarder", "sink-mailchimp",
+                    "sink-webhook")) {
+                assertThat(sluice.sinkAdminPort(off)).as(off).isEqualTo(-1);
+            }
             String auth = "Basic " + Base64.getEncoder().encodeToString("dev-write-key:".getBytes());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + sluice.ingestPort() + "/v1/track"))
