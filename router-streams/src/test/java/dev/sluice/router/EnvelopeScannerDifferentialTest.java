@@ -247,7 +247,7 @@ class EnvelopeScannerDifferentialTest {
     }
 
     /** The router before the streaming scanner, event for event (EnvelopeSplitter as it was). */
-    private static List<EnvelopeScanner.Outcome> treePath(byte[] raw) {
+    static List<EnvelopeScanner.Outcome> treePath(byte[] raw) {
         RawEnvelope envelope = RawEnvelope.parse(raw);
         EventValidator validator = new EventValidator();
         EventEnricher enricher = new EventEnricher();
