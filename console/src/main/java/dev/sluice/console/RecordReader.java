@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
+import dev.sluice.model.FallbackMessageIds;
 import dev.sluice.model.RawEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -95,8 +95,8 @@ final class RecordReader {
             }
             String messageId = text(event, "messageId");
             if (messageId == null) {
-                messageId = fallbackMessageId(envelope.projectId(), record.topic(), record.partition(),
-                        record.offset(), i);
+                messageId = FallbackMessageIds.of(envelope.projectId(),
+                        FallbackMessageIds.origin(record.topic(), record.partition(), record.offset()), i);
             }
             out.add(new ReceivedEvent(envelope.projectId(), messageId, envelope.receivedAt(), record.topic(),
                     record.partition(), record.offset(), i, event.toString()));
@@ -104,15 +104,6 @@ final class RecordReader {
         return out;
     }
 
-    /**
-     * The messageId router-streams gives an event sent without one (EnvelopeSplitter.fallbackMessageId):
-     * derived from where the event sits in {@code ingest.raw}. Repeated here so the console can link such
-     * an event to its request without depending on the router; ConsoleBrowserTest checks both agree.
-     */
-    static String fallbackMessageId(String projectId, String topic, int partition, long offset, int index) {
-        return "sluice-" + UUID.nameUUIDFromBytes((projectId + "/" + topic + "/" + partition + "/" + offset + "/"
-                + index).getBytes(StandardCharsets.UTF_8));
-    }
 
     private static JsonNode parse(byte[] value) {
         if (value == null || value.length == 0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
+import dev.sluice.model.FallbackMessageIds;
 import dev.sluice.model.RawEnvelope;
 import dev.sluice.model.Rejection;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ class RecordReaderTest {
         List<ReceivedEvent> events = RecordReader.received(r);
 
         assertThat(events).extracting(ReceivedEvent::messageId)
-                .containsExactly("m-a", RecordReader.fallbackMessageId("shop", "p.ingest.raw", 1, 42, 1));
+                .containsExactly("m-a", FallbackMessageIds.of("shop", FallbackMessageIds.origin("p.ingest.raw", 1, 42), 1));
         assertThat(events.get(1).messageId()).startsWith(EnrichedFields.GENERATED_ID_PREFIX);
         assertThat(events.get(1).json()).doesNotContain("writeKey");
         assertThat(events.get(0).receivedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.embeddedkafka.EmbeddedKafkaBroker;
+import dev.sluice.ingest.IngestApi;
+import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.EventType;
 import dev.sluice.model.IsoInstant;
 import dev.sluice.model.SegmentJson;
@@ -38,14 +40,25 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Not a test: router throughput (EOS, dedup on) against a split-copy reference (the same envelopes cut
- * into one record per event, exactly once, with nothing else done) and a plain copy of the raw records,
- * on the same broker in the same run, then end-to-end latency at a steady rate. See BENCHMARKS.md.
+ * Not a test: on one broker in one run, ingest-api's batched rate, then router throughput on a backlog
+ * (EOS, dedup on) against a split-copy reference (the same envelopes cut into one record per event,
+ * exactly once, with nothing else done) and a plain copy of the raw records, then ingest and router
+ * together under a steady load: lag, and latency from the 200 to the event being readable. See BENCHMARKS.md.
  */
 public final class RouterBenchmark {
 
     private static final int ENVELOPES = Integer.getInteger("bench.envelopes", 4000);
     private static final int PER_ENVELOPE = 100;
+
+    private static final int INGEST_SECONDS = Integer.getInteger("bench.ingestSeconds", 15);
+    private static final int STEADY_SECONDS = Integer.getInteger("bench.steadySeconds", 60);
+    /** Offered load of the steady phase as a share of ingest's measured rate (the issue: half). */
+    private static final double STEADY_SHARE = Double.parseDouble(System.getProperty("bench.steadyShare", "0.5"));
+    /** When set, the steady phase offers this many events/s instead. */
+    private static final Integer STEADY_RATE = Integer.getInteger("bench.steadyRate");
+    private static final String WRITE_KEY = "bench";
+    /** CPU nanoseconds per event of the last split-copy pass (its one thread; the producer's network thread not counted). */
+    private static double lastSplitCpuPerEvent;
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("sluice-router-bench-");
@@ -53,37 +66,275 @@ public final class RouterBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0)) {
             String bootstrap = broker.bootstrapServers();
             Topics topics = new Topics("bench.");
-            new TopicCreator(bootstrap, 3, 1).ensure(List.of(topics.ingestRaw(), "bench.copy", "bench.split"),
-                    Duration.ofSeconds(10));
+            new TopicCreator(bootstrap, 3, 1).ensure(List.of(topics.ingestRaw(), "bench.copy", "bench.split",
+                            "bench.split2"), Duration.ofSeconds(10));
             long events = (long) ENVELOPES * PER_ENVELOPE;
+            System.out.printf("%d cores, load average at start %.1f%n", Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+            // ingest-api's own batched rate against this broker; its records go to a topic of their own
+            double ingestRate = ingestRate(bootstrap);
+            System.out.printf("ingest-api /v1/batch (100 events per request, 32 connections, wrk -t2, %d s): "
+                    + "%,.0f events/s%n", INGEST_SECONDS, ingestRate);
+
             fill(bootstrap, topics.ingestRaw(), ENVELOPES, Instant.parse("2026-01-01T00:00:00Z"));
-            System.out.printf("input: %,d raw records x %d events = %,d events, 3 partitions, %d cores%n",
-                    ENVELOPES, PER_ENVELOPE, events, Runtime.getRuntime().availableProcessors());
+            System.out.printf("backlog: %,d raw records x %d events = %,d events in %s, 3 partitions%n",
+                    ENVELOPES, PER_ENVELOPE, events, topics.ingestRaw());
 
             double copyRate = plainCopy(bootstrap, topics.ingestRaw(), "bench.copy", ENVELOPES) * PER_ENVELOPE;
             System.out.printf("plain consume->produce copy (at-least-once, no parsing): %,.0f events/s%n", copyRate);
-            double splitRate = splitCopy(bootstrap, topics.ingestRaw(), "bench.split", events);
+            double warm = splitCopy(bootstrap, topics.ingestRaw(), "bench.split", events, "bench-split-warmup");
+            System.out.printf("split-copy reference, JIT warm-up pass: %,.0f events/s%n", warm);
+            double splitRate = splitCopy(bootstrap, topics.ingestRaw(), "bench.split", events, "bench-split");
+            double splitCpu = lastSplitCpuPerEvent;
             System.out.printf("split-copy reference (EOS transactions every 100 ms, one record per event cut out "
-                    + "by streaming, no validation/enrichment/dedup): %,.0f events/s%n", splitRate);
+                    + "by streaming, no validation/enrichment/dedup): %,.0f events/s, %.2f us CPU per event%n",
+                    splitRate, splitCpu / 1000);
 
             Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
                     "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
                     "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
                     "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"));
-            long t0 = System.nanoTime();
             try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(env))) {
-                long routed = awaitRouted(bootstrap, topics, events);
-                double secs = (System.nanoTime() - t0) / 1e9;
+                // timed from its first offset commit to its last: start-up and the first commit interval left out
+                long[] span = awaitCommitted(bootstrap, topics);
+                double secs = (span[1] - span[0]) / 1e9;
+                long routed = span[4] * PER_ENVELOPE; // the events routed between the two commits
                 double rate = routed / secs;
-                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s)): %,d events in %.1f s = "
-                        + "%,.0f events/s -> %.2f of the split-copy reference%n", env.get("SLUICE_ROUTER_THREADS"),
-                        routed, secs, rate, rate / splitRate);
+                // the reference again, so a change of load on the shared machine during the run shows
+                double splitAfter = splitCopy(bootstrap, topics.ingestRaw(), "bench.split2", events, "bench-split2");
+                splitCpu = (splitCpu + lastSplitCpuPerEvent) / 2;
+                System.out.printf("split-copy reference again, after the router: %,.0f events/s, %.2f us CPU per event%n",
+                        splitAfter, lastSplitCpuPerEvent / 1000);
+                double reference = (splitRate + splitAfter) / 2;
+                double routerCpu = (span[3] - span[2]) / (double) routed;
+                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s)) on the backlog: %,d events "
+                        + "in %.1f s = %,.0f events/s -> %.2f of the split-copy reference (mean of the two), "
+                        + "%.2f of ingest-api; %.2f us stream-thread CPU per event -> the split-copy needs %.2f of "
+                        + "that%n", env.get("SLUICE_ROUTER_THREADS"), routed, secs, rate, rate / reference,
+                        rate / ingestRate, routerCpu / 1000, splitCpu / routerCpu);
 
-                latency(bootstrap, topics, 2_000, 20);
+                int offered = STEADY_RATE != null ? STEADY_RATE : (int) (ingestRate * STEADY_SHARE);
+                Map<String, String> ingestEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_INGEST_PORT", "0",
+                        "SLUICE_ADMIN_PORT", "0", "SLUICE_WRITE_KEYS", WRITE_KEY + "=bench-project",
+                        "SLUICE_TOPIC_PREFIX", "bench.", "SLUICE_TOPIC_PARTITIONS", "3");
+                try (IngestApi ingest = IngestApi.start(IngestConfig.fromEnv(ingestEnv))) {
+                    steady(bootstrap, topics, "http://localhost:" + ingest.port() + "/v1/batch", offered,
+                            STEADY_SECONDS);
+                }
             }
         } finally {
             TempDirs.deleteRecursively(dir);
             TempDirs.deleteRecursively(state);
+        }
+    }
+
+    /** ingest-api in this JVM, driven by wrk with one constant 100-event body; events/s of 200s. */
+    static double ingestRate(String bootstrap) throws Exception {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_INGEST_PORT", "0",
+                "SLUICE_ADMIN_PORT", "0", "SLUICE_WRITE_KEYS", WRITE_KEY + "=bench-project",
+                "SLUICE_TOPIC_PREFIX", "ingestbench.", "SLUICE_TOPIC_PARTITIONS", "3");
+        try (IngestApi api = IngestApi.start(IngestConfig.fromEnv(env))) {
+            Path body = Files.createTempFile("bench-body-", ".json");
+            Path script = Files.createTempFile("bench-", ".lua");
+            try {
+                Files.writeString(body, batchBody(0, "wrk"));
+                Files.writeString(script, String.join("\n",
+                        "wrk.method = 'POST'",
+                        "local f = io.open('" + body + "', 'r'); wrk.body = f:read('*a'); f:close()",
+                        "wrk.headers['Content-Type'] = 'application/json'",
+                        "wrk.headers['Authorization'] = '" + authorization() + "'",
+                        "done = function(summary, latency, requests)",
+                        "  io.write(string.format('RESULT requests=%d seconds=%f errors=%d\\n', summary.requests,",
+                        "    summary.duration / 1e6, summary.errors.status + summary.errors.connect"
+                                + " + summary.errors.read + summary.errors.write + summary.errors.timeout))",
+                        "end", ""));
+                String url = "http://localhost:" + api.port() + "/v1/batch";
+                run("wrk", "-t2", "-c32", "-d5s", "-s", script.toString(), url); // warm-up
+                String out = run("wrk", "-t2", "-c32", "-d" + INGEST_SECONDS + "s", "-s", script.toString(), url);
+                String line = out.lines().filter(l -> l.startsWith("RESULT")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + out));
+                Map<String, Double> v = new HashMap<>();
+                for (String kv : line.substring(7).split(" ")) {
+                    String[] p = kv.split("=");
+                    v.put(p[0], Double.parseDouble(p[1]));
+                }
+                if (v.get("errors") > 0) {
+                    System.out.printf("(wrk counted %.0f non-2xx or failed requests, left out of the rate)%n",
+                            v.get("errors"));
+                }
+                return (v.get("requests") - v.get("errors")) * PER_ENVELOPE / v.get("seconds");
+            } finally {
+                Files.deleteIfExists(body);
+                Files.deleteIfExists(script);
+            }
+        }
+    }
+
+    private static String authorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (is wrk installed? "
+                    + "apt-get install wrk):\n" + out);
+        }
+        return out;
+    }
+
+    /** A /v1/batch body of 100 events whose messageIds start with {@code tag}. */
+    static String batchBody(int first, String tag) {
+        StringBuilder b = new StringBuilder("{\"sentAt\":\"2026-01-01T00:00:01.000Z\",\"batch\":[");
+        for (int i = 0; i < PER_ENVELOPE; i++) {
+            String e = event(first + i);
+            int at = e.indexOf("\"messageId\":\"") + 13;
+            b.append(i == 0 ? "" : ",").append(e, 0, at).append(tag).append('-').append(i).append('-')
+                    .append(e, at, e.length());
+        }
+        return b.append("]}").toString();
+    }
+
+    /**
+     * Ingest and router together: requests of 100 events posted at a steady rate for {@code seconds};
+     * per event, the time from its request's 200 to a read_committed consumer of the typed topics
+     * seeing it, and the router's lag on ingest.raw sampled every second.
+     */
+    static void steady(String bootstrap, Topics topics, String url, int eventsPerSecond, int seconds)
+            throws Exception {
+        int requestsPerSecond = Math.max(1, eventsPerSecond / PER_ENVELOPE);
+        long intervalNanos = 1_000_000_000L / requestsPerSecond;
+        int total = requestsPerSecond * seconds;
+        java.util.concurrent.atomic.AtomicLongArray okAt = new java.util.concurrent.atomic.AtomicLongArray(total);
+        long[] seenAt = new long[total * PER_ENVELOPE]; // written by the reader only, read after it ends
+        int[] seen = new int[1];
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        // at most 32 requests in flight, as wrk's 32 connections: a request that cannot go out on time goes late
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        List<long[]> lagSamples = new ArrayList<>(); // {second, raw records behind}
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, "bench-steady-" + UUID.randomUUID(), true)) {
+                c.subscribe(topics.allEventTopics());
+                while (!done.get()) {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(20))) {
+                        long now = System.nanoTime();
+                        String id = dev.sluice.model.EventHeaders.text(r.headers(),
+                                dev.sluice.model.EventHeaders.MESSAGE_ID);
+                        if (id != null && id.startsWith("s")) { // s<request>-<index>-<uuid>
+                            int dash = id.indexOf('-');
+                            int event = Integer.parseInt(id.substring(1, dash)) * PER_ENVELOPE
+                                    + Integer.parseInt(id.substring(dash + 1, id.indexOf('-', dash + 1)));
+                            if (seenAt[event] == 0) {
+                                seenAt[event] = now;
+                                seen[0]++;
+                            }
+                        }
+                    }
+                }
+            }
+        }, "bench-steady-reader");
+        reader.start();
+        Thread.sleep(3000); // the reader's assignment, before anything is sent
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            long start = System.nanoTime();
+            // sampled on a thread of its own, so the trace stays one a second when the sender falls behind
+            java.util.concurrent.ScheduledExecutorService sampler =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                synchronized (lagSamples) {
+                    lagSamples.add(new long[] {(System.nanoTime() - start) / 1_000_000_000L, rawLag(admin, topics)});
+                }
+            }, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            long late = 0;
+            for (int r = 0; r < total; r++) {
+                long due = start + r * intervalNanos;
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(due - now, 1_000_000L));
+                }
+                inFlight.acquire();
+                if (System.nanoTime() - due > 100_000_000L) {
+                    late++;
+                }
+                int request = r;
+                java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .header("Content-Type", "application/json").header("Authorization", authorization())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batchBody(r * PER_ENVELOPE, "s" + r)))
+                        .build();
+                http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((resp, e) -> {
+                    if (e == null && resp.statusCode() == 200) {
+                        okAt.set(request, System.nanoTime());
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                    inFlight.release();
+                });
+            }
+            double sendSecs = (System.nanoTime() - start) / 1e9;
+            inFlight.acquire(32);
+            long drainEnd = System.nanoTime() + 60_000_000_000L;
+            long expected = (long) (total - failed.get()) * PER_ENVELOPE;
+            while (System.nanoTime() < drainEnd && rawLag(admin, topics) != 0) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000); // the last commit becomes readable
+            sampler.shutdownNow();
+            sampler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            done.set(true);
+            reader.join();
+            long[] latencies = new long[seen[0]];
+            int n = 0;
+            for (int e = 0; e < seenAt.length; e++) {
+                long ok = okAt.get(e / PER_ENVELOPE);
+                if (seenAt[e] != 0 && ok != 0 && n < latencies.length) {
+                    latencies[n++] = Math.max(0, seenAt[e] - ok);
+                }
+            }
+            long[] sorted = Arrays.copyOf(latencies, n);
+            Arrays.sort(sorted);
+            long maxLag = lagSamples.stream().mapToLong(l -> l[1]).max().orElse(0);
+            long lagAtEnd = lagSamples.stream().filter(l -> l[0] <= sendSecs).mapToLong(l -> l[1])
+                    .reduce((x, y) -> y).orElse(0);
+            System.out.printf("steady load, ingest + router together: %,d events/s offered (%d requests/s of %d, at most "
+                            + "32 in flight) for %d s; sending took %.1f s, %,d requests more than 100 ms late, %d failed; "
+                            + "%,d of %,d events readable by the end%n", requestsPerSecond * PER_ENVELOPE,
+                    requestsPerSecond, PER_ENVELOPE, seconds, sendSecs, late, failed.get(), seen[0], expected);
+            System.out.printf("  200 -> readable (read_committed, typed topic): p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, "
+                    + "max %.0f ms%n", pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 0.999), pct(sorted, 1.0));
+            System.out.printf("  router lag on ingest.raw: at the end of sending %,d raw records (%,d events, %.1f s of "
+                    + "offered load); max %,d raw records (%.1f s)%n", lagAtEnd, lagAtEnd * PER_ENVELOPE,
+                    lagAtEnd / (double) requestsPerSecond, maxLag, maxLag / (double) requestsPerSecond);
+            StringBuilder trace = new StringBuilder("  lag each second from the first request (raw records):");
+            for (long[] l : lagSamples) {
+                trace.append(' ').append(l[1]);
+            }
+            System.out.println(trace);
+        }
+    }
+
+    /** Raw records in ingest.raw the router has not committed yet. */
+    private static long rawLag(org.apache.kafka.clients.admin.Admin admin, Topics topics) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("sluice-router")
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                latest.put(new TopicPartition(topics.ingestRaw(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            long lag = 0;
+            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
         }
     }
 
@@ -154,8 +405,10 @@ public final class RouterBenchmark {
      * produce one record per event, with the router's producer settings and exactly-once
      * transactions committed every 100 ms, but no validation, enrichment or deduplication.
      */
-    static double splitCopy(String bootstrap, String from, String to, long expectedEvents) throws Exception {
+    static double splitCopy(String bootstrap, String from, String to, long expectedEvents, String group)
+            throws Exception {
         long t0 = System.nanoTime();
+        long cpu0 = 0;
         long produced = 0;
         JsonFactory json = new JsonFactory();
         Map<String, Object> producerConfig = new HashMap<>(Map.of(
@@ -163,7 +416,7 @@ public final class RouterBenchmark {
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-split-" + UUID.randomUUID()));
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-split", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000),
                 new StringDeserializer(), new ByteArrayDeserializer());
@@ -176,7 +429,12 @@ public final class RouterBenchmark {
             long commitAt = System.nanoTime() + 100_000_000L;
             p.beginTransaction();
             while (produced < expectedEvents) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
+                var records = c.poll(Duration.ofMillis(50));
+                if (produced == 0 && !records.isEmpty()) {
+                    t0 = System.nanoTime(); // from the first record: group join and start-up left out
+                    cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                }
+                for (ConsumerRecord<String, byte[]> r : records) {
                     produced += split(json, r.value(), slice -> p.send(new ProducerRecord<>(to, r.key(), slice)));
                     offsets.put(new TopicPartition(r.topic(), r.partition()),
                             new OffsetAndMetadata(r.offset() + 1));
@@ -190,6 +448,8 @@ public final class RouterBenchmark {
                 }
             }
             p.commitTransaction();
+            lastSplitCpuPerEvent = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                    - cpu0) / (double) produced;
         }
         return produced / ((System.nanoTime() - t0) / 1e9);
     }
@@ -219,51 +479,44 @@ public final class RouterBenchmark {
         return n;
     }
 
-    static long awaitRouted(String bootstrap, Topics topics, long expected) {
-        long seen = 0;
-        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, "bench-count-" + UUID.randomUUID(), true)) {
-            c.subscribe(topics.allEventTopics());
-            while (seen < expected) {
-                seen += c.poll(Duration.ofMillis(100)).count();
+    /**
+     * Waits until the router has committed its offsets on ingest.raw up to the end (under exactly-once
+     * its output is then committed too), polling the group's offsets rather than reading the output, so
+     * no reader competes with the router for the two cores (the split-copy has none either). Returns
+     * nanoTime of the first offset commit and of the last, the stream threads' CPU time at both, and the
+     * raw records left after the first.
+     */
+    static long[] awaitCommitted(String bootstrap, Topics topics) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            long total = rawLag(admin, topics);
+            long first = 0;
+            long firstCpu = 0;
+            long lagAtFirst = 0;
+            while (true) {
+                long lag = rawLag(admin, topics);
+                if (first == 0 && lag >= 0 && lag < total) {
+                    first = System.nanoTime();
+                    firstCpu = streamThreadsCpu();
+                    lagAtFirst = lag;
+                }
+                if (lag == 0) {
+                    return new long[] {first, System.nanoTime(), firstCpu, streamThreadsCpu(), lagAtFirst};
+                }
+                Thread.sleep(20);
             }
         }
-        return seen;
     }
 
-    /** Envelopes stamped now at a steady rate; latency = read_committed arrival − envelope receivedAt. */
-    static void latency(String bootstrap, Topics topics, int eventsPerSecond, int seconds) throws Exception {
-        List<Long> latencies = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, "bench-latency-" + UUID.randomUUID(), true);
-             KafkaProducer<String, byte[]> p = producer(bootstrap)) {
-            c.subscribe(topics.allEventTopics());
-            c.poll(Duration.ofMillis(500));
-            c.seekToEnd(c.assignment());
-            int envelopesPerSecond = Math.max(1, eventsPerSecond / PER_ENVELOPE);
-            long intervalNanos = 1_000_000_000L / envelopesPerSecond;
-            long next = System.nanoTime();
-            long end = next + seconds * 1_000_000_000L;
-            int sent = 0;
-            while (System.nanoTime() < end || latencies.size() < (long) sent * PER_ENVELOPE) {
-                if (System.nanoTime() >= next && System.nanoTime() < end) {
-                    String project = "project-" + (sent % 12);
-                    p.send(new ProducerRecord<>(topics.ingestRaw(), project,
-                            envelope(project, 1_000_000_000 + sent * PER_ENVELOPE, Instant.now())));
-                    sent++;
-                    next += intervalNanos;
-                }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
-                    Instant received = IsoInstant.parse(SegmentJson.parse(r.value()).get("receivedAt")).orElseThrow();
-                    latencies.add(Duration.between(received, Instant.now()).toNanos());
-                }
-                if (System.nanoTime() > end + 30_000_000_000L) {
-                    break;
-                }
+    /** CPU nanoseconds used so far by the router's stream threads (its producers' network threads not counted). */
+    static long streamThreadsCpu() {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("-StreamThread-")) {
+                sum += Math.max(0, java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId()));
             }
         }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("end-to-end latency at %,d events/s for %d s (receivedAt -> read_committed consumer), "
-                        + "%,d events: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n", eventsPerSecond, seconds,
-                sorted.length, pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 0.999));
+        return sum;
     }
 
     private static double pct(long[] sorted, double p) {
