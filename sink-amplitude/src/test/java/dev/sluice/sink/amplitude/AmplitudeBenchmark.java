@@ -47,7 +47,7 @@ public final class AmplitudeBenchmark {
             int sent = amplitude.received.size();
             double rate = sent / (Math.max(1, last - first) / 1000.0);
             System.out.printf("sink-amplitude: %,d events sent in %.1f s = %,.0f events/s (%d requests)%n", sent,
-                    (last - first) / 1000.0, rate, amplitude.requests.get());
+                    (last - first) / 1000.0, rate, amplitude.calls.get());
         }
         System.exit(0);
     }

@@ -69,7 +69,7 @@ class AmplitudeSinkTest {
             Map<String, Long> counts = countById(amplitude);
             assertThat(counts).hasSize(498).doesNotContainKeys("t-17", "t-388");
             assertThat(counts.values()).containsOnly(1L);
-            assertThat(amplitude.requests.get()).as("the refused request, then the rest once").isEqualTo(2);
+            assertThat(amplitude.calls.get()).as("the refused request, then the rest once").isEqualTo(2);
         }
     }
 
@@ -112,7 +112,7 @@ class AmplitudeSinkTest {
         Set<String> refused = Set.of(topics.prefix() + "m-0", topics.prefix() + "m-301");
         try (AmplitudeStandIn amplitude = new AmplitudeStandIn("amp-key-a", "amp-key-b")) {
             amplitude.invalidInsertIds.addAll(refused);
-            amplitude.fail500Next = 2;
+            amplitude.failNextCalls = 2;
             try (SinkService sink = AmplitudeTestEvents.start(AmplitudeTestEvents.env(topics, amplitude.url(), Map.of()))) {
                 await().atMost(120, TimeUnit.SECONDS)
                         .until(() -> AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) == 600);

@@ -99,7 +99,7 @@ class MailchimpSinkTest {
         }
         try (MailchimpStandIn mailchimp = new MailchimpStandIn(KEY, "list-a", "list-default")) {
             mailchimp.rateLimitNext = 3;
-            mailchimp.fail500Next = 3;
+            mailchimp.failNextCalls = 3;
             try (SinkService sink = start(env(topics, mailchimp.url()))) {
                 await().atMost(120, TimeUnit.SECONDS).until(() -> TopicProbe.committed(SharedKafka.bootstrapServers(),
                         "sluice-sink-mailchimp", topics.allEventTopics()) == n);

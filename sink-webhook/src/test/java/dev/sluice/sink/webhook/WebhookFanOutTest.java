@@ -139,15 +139,15 @@ class WebhookFanOutTest {
 
             // replay the picky endpoint's DLQ once it accepts everything: `replay <its DLQ>` acts for it alone
             picky.refuseMarked = false;
-            int okRequests = ok.requests.get();
-            int downRequests = down.requests.get();
+            int okRequests = ok.calls.get();
+            int downRequests = down.calls.get();
             Path log = Files.createDirectories(Path.of("target")).resolve("webhook-replay-child.log");
             try (ChildJvm replay = ChildJvm.start(SinkMain.class, env, log, "replay", units.get(3).config().dlqTopic())) {
                 await().atMost(120, TimeUnit.SECONDS).until(() -> !replay.isAlive());
             }
             assertThat(picky.messageIds()).isEqualTo(all);
-            assertThat(ok.requests.get()).isEqualTo(okRequests);
-            assertThat(down.requests.get()).isEqualTo(downRequests);
+            assertThat(ok.calls.get()).isEqualTo(okRequests);
+            assertThat(down.calls.get()).isEqualTo(downRequests);
         }
     }
 
