@@ -4,6 +4,7 @@ import dev.sluice.model.EventType;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +39,7 @@ public final class AmplitudeBenchmark {
                 env.remove(k);
             }
             try (SinkService sink = AmplitudeTestEvents.start(env)) {
-                while (AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) < n) {
+                while (SinkTestTopics.committed("sluice-sink-amplitude", topics) < n) {
                     Thread.sleep(50);
                 }
             }

@@ -3,6 +3,7 @@ package dev.sluice.sink.firehose;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class FirehoseBenchmark {
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
             firehose.partialFailureRate = failures;
             try (SinkService sink = FirehoseSinkTest.start(env(topics, firehose), null)) {
-                while (TypedEvents.committed("sluice-sink-firehose", topics) < n) {
+                while (SinkTestTopics.committed("sluice-sink-firehose", topics) < n) {
                     Thread.sleep(50);
                 }
             }
@@ -99,7 +100,7 @@ public final class FirehoseBenchmark {
                     Thread.sleep(20);
                 }
             }
-            while (TypedEvents.committed("sluice-sink-firehose", topics) < (written = writtenCount(topics))) {
+            while (SinkTestTopics.committed("sluice-sink-firehose", topics) < (written = writtenCount(topics))) {
                 Thread.sleep(20);
             }
             List<Long> delays = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
@@ -71,7 +72,7 @@ public final class ForwarderBenchmark {
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c")) {
             faults.accept(segment);
             try (SinkService sink = SegmentSinkTest.start(env(topics, segment))) {
-                while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < n) {
+                while (SinkTestTopics.committed("sluice-sink-forwarder", topics) < n) {
                     Thread.sleep(50);
                 }
             }
@@ -101,7 +102,7 @@ public final class ForwarderBenchmark {
             for (String t : topics.allEventTopics()) {
                 written += TopicProbe.count(SharedKafka.bootstrapServers(), t);
             }
-            while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < written) {
+            while (SinkTestTopics.committed("sluice-sink-forwarder", topics) < written) {
                 Thread.sleep(20);
             }
             List<Long> delays = new ArrayList<>();

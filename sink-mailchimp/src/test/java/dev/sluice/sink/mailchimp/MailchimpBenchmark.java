@@ -2,9 +2,9 @@ package dev.sluice.sink.mailchimp;
 
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,8 +58,7 @@ public final class MailchimpBenchmark {
                     Thread.sleep(5);
                 }
                 t0 = System.nanoTime();
-                while (TopicProbe.committed(SharedKafka.bootstrapServers(), "sluice-sink-mailchimp",
-                        topics.allEventTopics()) < n) {
+                while (SinkTestTopics.committed("sluice-sink-mailchimp", topics) < n) {
                     Thread.sleep(20);
                 }
             }
