@@ -6,7 +6,10 @@ import dev.sluice.testsupport.TopicProbe;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A sink test's typed topics on the shared broker: the environment that points a sink at them, and how far a group committed. */
+/**
+ * A sink test's typed topics on the shared broker: the environment that points a sink at them, how many events
+ * they hold and how far a group committed.
+ */
 public final class SinkTestTopics {
 
     private SinkTestTopics() {
@@ -35,5 +38,21 @@ public final class SinkTestTopics {
     /** The sum of {@code group}'s committed offsets over the typed topics: how many events a sink has settled. */
     public static long committed(String group, Topics topics) {
         return TopicProbe.committed(SharedKafka.bootstrapServers(), group, topics.allEventTopics());
+    }
+
+    /** Returns once {@code group} has committed at least {@code n} events, asking every {@code pollMillis}. */
+    public static void awaitCommitted(String group, Topics topics, long n, long pollMillis) throws InterruptedException {
+        while (committed(group, topics) < n) {
+            Thread.sleep(pollMillis);
+        }
+    }
+
+    /** How many events the typed topics hold (exact: tests write them without transactions). */
+    public static long written(Topics topics) {
+        long n = 0;
+        for (String t : topics.allEventTopics()) {
+            n += TopicProbe.count(SharedKafka.bootstrapServers(), t);
+        }
+        return n;
     }
 }
