@@ -71,10 +71,6 @@ public abstract class HttpStandIn implements AutoCloseable {
         }
     }
 
-    public synchronized boolean refusingConnections() {
-        return server == null;
-    }
-
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
