@@ -32,25 +32,53 @@ public abstract class HttpStandIn implements AutoCloseable {
     /** While set, every call fails with 503: the destination is down. */
     public volatile boolean down;
 
-    private final HttpServer server;
+    private final String path;
     private final ExecutorService executor;
+    private final int port;
+    /** Null while connections are refused. */
+    private HttpServer server;
 
     /** Serves {@code path} (and below) with {@code threads} handler threads. */
     protected HttpStandIn(String path, int threads) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext(path, this::dispatch);
+        this.path = path;
         executor = Executors.newFixedThreadPool(threads);
-        server.setExecutor(executor);
-        server.start();
+        server = bind(0);
+        port = server.getAddress().getPort();
+    }
+
+    private HttpServer bind(int onPort) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
+        s.createContext(path, this::exchange);
+        s.setExecutor(executor);
+        s.start();
+        return s;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return port;
+    }
+
+    /**
+     * While set, nothing listens: connections are refused, as when the destination's host is down (not
+     * its service, see {@link #down}). Clearing it listens again on the same port.
+     */
+    public synchronized void refuseConnections(boolean refuse) throws IOException {
+        if (refuse && server != null) {
+            server.stop(0);
+            server = null;
+        } else if (!refuse && server == null) {
+            server = bind(port);
+        }
     }
 
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** Serves one call; a subclass may wrap it, e.g. to count calls in flight from their arrival. */
+    protected void exchange(HttpExchange ex) throws IOException {
+        dispatch(ex);
     }
 
     private void dispatch(HttpExchange ex) throws IOException {
@@ -90,8 +118,10 @@ public abstract class HttpStandIn implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+        }
         executor.shutdownNow();
     }
 }

@@ -3,17 +3,17 @@ package dev.sluice.sink.amplitude;
 import dev.sluice.model.EventType;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.sink.AcceptanceSpan;
+import dev.sluice.sink.BackToBackClients;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Not a test: sink-amplitude draining a backlog into the HTTP V2 stand-in, against the stand-in's own
@@ -38,16 +38,12 @@ public final class AmplitudeBenchmark {
                 env.remove(k);
             }
             try (SinkService sink = AmplitudeTestEvents.start(env)) {
-                while (AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) < n) {
-                    Thread.sleep(50);
-                }
+                SinkTestTopics.awaitCommitted("sluice-sink-amplitude", topics, n, 50);
             }
-            long first = amplitude.received.stream().mapToLong(AmplitudeStandIn.Received::atMillis).min().orElseThrow();
-            long last = amplitude.received.stream().mapToLong(AmplitudeStandIn.Received::atMillis).max().orElseThrow();
+            AcceptanceSpan span = AcceptanceSpan.of(amplitude.received, AmplitudeStandIn.Received::atMillis);
             int sent = amplitude.received.size();
-            double rate = sent / (Math.max(1, last - first) / 1000.0);
             System.out.printf("sink-amplitude: %,d events sent in %.1f s = %,.0f events/s (%d requests)%n", sent,
-                    (last - first) / 1000.0, rate, amplitude.requests.get());
+                    span.millis() / 1000.0, span.perSecond(sent), amplitude.calls.get());
         }
         System.exit(0);
     }
@@ -69,28 +65,8 @@ public final class AmplitudeBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create(amplitude.url())).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-        AtomicLong posted = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            Thread th = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    try {
-                        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                            posted.addAndGet(1000);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            th.start();
-            threads.add(th);
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
+        double rate = BackToBackClients.eventsPerSecond(http, 2, seconds, 1000, req);
         amplitude.received.clear();
-        return posted.get() / (double) seconds;
+        return rate;
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkMain;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class AmplitudeCrashTest {
 
             try (ChildJvm second = ChildJvm.start(SinkMain.class, env, log)) {
                 await().atMost(120, TimeUnit.SECONDS)
-                        .until(() -> AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) == 4000);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-amplitude", topics) == 4000);
             }
             assertThat(new HashSet<>(amplitude.insertIds())).isEqualTo(expected);
         }

@@ -10,6 +10,7 @@ import dev.sluice.model.Topics;
 import dev.sluice.sink.Delivery;
 import dev.sluice.sink.SinkRecord;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
@@ -69,7 +70,7 @@ class AmplitudeSinkTest {
             Map<String, Long> counts = countById(amplitude);
             assertThat(counts).hasSize(498).doesNotContainKeys("t-17", "t-388");
             assertThat(counts.values()).containsOnly(1L);
-            assertThat(amplitude.requests.get()).as("the refused request, then the rest once").isEqualTo(2);
+            assertThat(amplitude.calls.get()).as("the refused request, then the rest once").isEqualTo(2);
         }
     }
 
@@ -112,10 +113,10 @@ class AmplitudeSinkTest {
         Set<String> refused = Set.of(topics.prefix() + "m-0", topics.prefix() + "m-301");
         try (AmplitudeStandIn amplitude = new AmplitudeStandIn("amp-key-a", "amp-key-b")) {
             amplitude.invalidInsertIds.addAll(refused);
-            amplitude.fail500Next = 2;
+            amplitude.failNextCalls = 2;
             try (SinkService sink = AmplitudeTestEvents.start(AmplitudeTestEvents.env(topics, amplitude.url(), Map.of()))) {
                 await().atMost(120, TimeUnit.SECONDS)
-                        .until(() -> AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) == 600);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-amplitude", topics) == 600);
                 assertThat(sink.registry().scrape()).contains(
                         "sluice_sink_discarded_total{code=\"alias_unsupported\",group=\"sluice-sink-amplitude\","
                                 + "sink=\"sink-amplitude\"} 100.0");
@@ -159,7 +160,7 @@ class AmplitudeSinkTest {
             try (SinkService sink = AmplitudeTestEvents.start(AmplitudeTestEvents.env(topics, amplitude.url(),
                     Map.of("SLUICE_AMPLITUDE_THROTTLE_BACKOFF", "PT2S")))) {
                 await().atMost(120, TimeUnit.SECONDS)
-                        .until(() -> AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) == 300);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-amplitude", topics) == 300);
             }
             assertThat(amplitude.throttles).hasSize(3);
             Map<String, Long> counts = countById(amplitude);
@@ -187,7 +188,7 @@ class AmplitudeSinkTest {
         try (AmplitudeStandIn amplitude = new AmplitudeStandIn("amp-key-a")) {
             try (SinkService sink = AmplitudeTestEvents.start(AmplitudeTestEvents.env(topics, amplitude.url(), Map.of()))) {
                 await().atMost(60, TimeUnit.SECONDS)
-                        .until(() -> AmplitudeTestEvents.committed("sluice-sink-amplitude", topics) == 12);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-amplitude", topics) == 12);
             }
             // project-z's six events, its alias too: the key is missing whatever the type
             List<ConsumerRecord<String, byte[]>> dead = TopicProbe.read(SharedKafka.bootstrapServers(),

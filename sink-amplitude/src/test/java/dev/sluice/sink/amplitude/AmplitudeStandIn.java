@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.model.SegmentJson;
+import dev.sluice.testsupport.HttpStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code events_with_invalid_id_lengths}; 413 over a body limit; 429 naming {@code throttled_devices}
  * and {@code throttled_events}; injected 500s and slowness. A refused request ingests nothing.
  */
-final class AmplitudeStandIn implements AutoCloseable {
+final class AmplitudeStandIn extends HttpStandIn {
 
     /** One ingested event, the API key it came with, the order and time it was accepted in. */
     record Received(String apiKey, JsonNode event, long seq, long atMillis) {
@@ -50,53 +47,34 @@ final class AmplitudeStandIn implements AutoCloseable {
     /** Devices answered 429 while {@link #throttleResponses} lasts. */
     final Set<String> throttledDevices = ConcurrentHashMap.newKeySet();
     final AtomicInteger throttleResponses = new AtomicInteger();
-    final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger status400 = new AtomicInteger();
     final AtomicInteger status413 = new AtomicInteger();
     volatile int maxBodyBytes = 1_000_000;
-    volatile int fail500Next;
-    volatile long delayMillis;
     private final AtomicLong seq = new AtomicLong();
-    private final HttpServer server;
-
-    static {
-        // see SegmentStandIn: without TCP_NODELAY each response waits on the client's delayed ACK
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     AmplitudeStandIn(String... keys) throws IOException {
+        super("/2/httpapi", 4);
+        failStatus = 500;
         apiKeys.addAll(List.of(keys));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/2/httpapi", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/2/httpapi";
+        return baseUrl() + "/2/httpapi";
     }
 
     List<String> insertIds() {
         return received.stream().map(Received::insertId).toList();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
-        byte[] raw = ex.getRequestBody().readAllBytes();
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    @Override
+    protected void fail(HttpExchange ex, int status) throws IOException {
+        send(ex, status, "{\"code\":" + status + ",\"error\":\"injected\"}");
+    }
+
+    @Override
+    protected void handle(HttpExchange ex, byte[] raw) throws IOException {
         if (!"POST".equals(ex.getRequestMethod())) {
             send(ex, 405, "{\"code\":405,\"error\":\"method not allowed\"}");
-            return;
-        }
-        if (fail500Next > 0) {
-            fail500Next--;
-            send(ex, 500, "{\"code\":500,\"error\":\"injected\"}");
             return;
         }
         if (raw.length > maxBodyBytes) {
@@ -195,16 +173,6 @@ final class AmplitudeStandIn implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+        send(ex, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
 }

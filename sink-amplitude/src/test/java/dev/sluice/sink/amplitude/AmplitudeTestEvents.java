@@ -4,40 +4,28 @@ import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Router-shaped events in the typed topics for Amplitude tests, and the environment pointing at a stand-in. */
 final class AmplitudeTestEvents {
-
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
     private AmplitudeTestEvents() {
     }
 
     static Topics newTopics() {
-        return new Topics("amp" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        return UniqueTopics.next("amp");
     }
 
     static Map<String, String> env(Topics topics, String url, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "SLUICE_TOPIC_PREFIX", topics.prefix(),
-                "SLUICE_ADMIN_PORT", "0",
+        Map<String, String> env = SinkTestTopics.env(topics, Map.of(
                 "SLUICE_AMPLITUDE_URL", url,
-                "SLUICE_AMPLITUDE_API_KEYS", "project-a=amp-key-a,project-b=amp-key-b",
-                "SLUICE_SINK_BACKOFF_BASE", "PT0.05S",
-                "SLUICE_SINK_BACKOFF_MAX", "PT1S",
-                "SLUICE_SINK_RETRY_BASE", "PT1S",
-                "SLUICE_SINK_RETRY_MAX_DELAY", "PT3S",
-                "SLUICE_SINK_SESSION_TIMEOUT", "PT6S"));
-        env.put("SLUICE_TOPIC_PARTITIONS", "2");
+                "SLUICE_AMPLITUDE_API_KEYS", "project-a=amp-key-a,project-b=amp-key-b"));
         env.putAll(extra);
         return env;
     }
@@ -70,10 +58,6 @@ final class AmplitudeTestEvents {
     static Map<String, String> write(Topics topics, int n, String... projects) {
         return TypedEventWriter.write(SharedKafka.bootstrapServers(), topics, n,
                 (i, type, id, project) -> json(i, type, id, project, "device-" + i), projects);
-    }
-
-    static long committed(String group, Topics topics) {
-        return TopicProbe.committed(SharedKafka.bootstrapServers(), group, topics.allEventTopics());
     }
 
     static int index(String messageId) {

@@ -1,8 +1,10 @@
 package dev.sluice.sink.firehose;
 
 import dev.sluice.model.Topics;
+import dev.sluice.sink.AcceptanceSpan;
 import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import java.util.ArrayList;
@@ -57,18 +59,10 @@ public final class FirehoseBenchmark {
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default")) {
             firehose.partialFailureRate = failures;
             try (SinkService sink = FirehoseSinkTest.start(env(topics, firehose), null)) {
-                while (TypedEvents.committed("sluice-sink-firehose", topics) < n) {
-                    Thread.sleep(50);
-                }
+                SinkTestTopics.awaitCommitted("sluice-sink-firehose", topics, n, 50);
             }
-            // timed at the stand-in, from the first event it accepted to the last: the group's join is not counted
-            long first = Long.MAX_VALUE;
-            long last = 0;
-            for (FirehoseStandIn.Accepted a : firehose.accepted) {
-                first = Math.min(first, a.atMillis());
-                last = Math.max(last, a.atMillis());
-            }
-            return new long[] {Math.max(1, last - first), firehose.calls.get(), parked(topics)};
+            return new long[] {AcceptanceSpan.of(firehose.accepted, FirehoseStandIn.Accepted::atMillis).millis(),
+                    firehose.calls.get(), parked(topics)};
         }
     }
 
@@ -99,7 +93,7 @@ public final class FirehoseBenchmark {
                     Thread.sleep(20);
                 }
             }
-            while (TypedEvents.committed("sluice-sink-firehose", topics) < (written = writtenCount(topics))) {
+            while (SinkTestTopics.committed("sluice-sink-firehose", topics) < (written = SinkTestTopics.written(topics))) {
                 Thread.sleep(20);
             }
             List<Long> delays = new ArrayList<>();
@@ -132,14 +126,6 @@ public final class FirehoseBenchmark {
             return new long[] {PacedEventWriter.quantile(delays, 0.5), PacedEventWriter.quantile(delays, 0.99),
                     PacedEventWriter.quantile(delays, 1.0), parked(topics), drainRate, noticed};
         }
-    }
-
-    private static long writtenCount(Topics topics) {
-        long n = 0;
-        for (String t : topics.allEventTopics()) {
-            n += TopicProbe.count(SharedKafka.bootstrapServers(), t);
-        }
-        return n;
     }
 
     private static long parked(Topics topics) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkMain;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class FirehoseCrashTest {
             assertThat(atKill).as("killed before the end").isLessThan(5000);
 
             try (ChildJvm second = ChildJvm.start(SinkMain.class, env, log)) {
-                await().atMost(120, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 5000);
+                await().atMost(120, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 5000);
             }
             assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))
                     .isEqualTo(projectById.keySet());

@@ -10,13 +10,13 @@ import dev.sluice.sink.ReplayRange;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkRecord;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,20 +30,12 @@ import org.junit.jupiter.api.Test;
 class FirehoseSinkTest {
 
     static Map<String, String> env(Topics topics, FirehoseStandIn firehose, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "SLUICE_TOPIC_PREFIX", topics.prefix(),
-                "SLUICE_ADMIN_PORT", "0",
+        Map<String, String> env = SinkTestTopics.env(topics, Map.of(
                 "SLUICE_FIREHOSE_ENDPOINT", firehose.endpoint(),
                 "SLUICE_FIREHOSE_STREAMS", "project-a=stream-a,project-b=stream-b",
                 "SLUICE_FIREHOSE_DEFAULT_STREAM", "stream-default",
-                "AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
-        env.put("SLUICE_SINK_BACKOFF_BASE", "PT0.05S");
-        env.put("SLUICE_SINK_BACKOFF_MAX", "PT1S");
-        env.put("SLUICE_SINK_RETRY_BASE", "PT1S");
-        env.put("SLUICE_SINK_RETRY_MAX_DELAY", "PT4S");
-        env.put("SLUICE_SINK_SESSION_TIMEOUT", "PT6S");
-        env.put("SLUICE_TOPIC_PARTITIONS", "2");
+                "AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
+                "SLUICE_SINK_RETRY_MAX_DELAY", "PT4S"));
         env.putAll(extra);
         return env;
     }
@@ -60,7 +52,7 @@ class FirehoseSinkTest {
         Map<String, String> projectById = TypedEvents.write(topics, 1500, "project-a", "project-b", "project-c");
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-b", "stream-default");
              SinkService sink = start(env(topics, firehose, Map.of()), null)) {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 1500);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 1500);
 
             assertThat(firehose.accepted).hasSize(1500).allSatisfy(a -> assertThat(a.data()).endsWith("\n"));
             Map<String, String> streamById = firehose.accepted.stream().collect(Collectors.toMap(
@@ -91,7 +83,7 @@ class FirehoseSinkTest {
                 firehose.down = true;
                 Thread.sleep(30_000);
                 firehose.down = false;
-                await().atMost(120, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 3000);
+                await().atMost(120, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 3000);
                 await().atMost(120, TimeUnit.SECONDS).until(() -> firehose.events().stream()
                         .map(TypedEvents::messageId).collect(Collectors.toSet()).containsAll(projectById.keySet()));
                 String metrics = sink.registry().scrape();
@@ -109,7 +101,7 @@ class FirehoseSinkTest {
             Map<String, String> env = env(topics, firehose, Map.of("SLUICE_FIREHOSE_STREAMS",
                     "project-a=stream-a,project-x=stream-x", "SLUICE_FIREHOSE_DEFAULT_STREAM", ""));
             try (SinkService sink = start(env, null)) {
-                await().atMost(60, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 60);
+                await().atMost(60, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 60);
             }
             List<ConsumerRecord<String, byte[]>> dead = TopicProbe.read(SharedKafka.bootstrapServers(),
                     topics.dlq("sink-firehose"), 30, Duration.ofSeconds(10), Duration.ofMillis(300));
@@ -143,7 +135,7 @@ class FirehoseSinkTest {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (SinkService sink = SinkService.start(SinkConfig.fromEnv(env, "sink-firehose", 0),
                     new FirehoseSink(config, FirehoseSink.client(config), registry), null, registry)) {
-                await().atMost(90, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 200);
+                await().atMost(90, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 200);
                 assertThat(registry.scrape()).contains("sluice_firehose_credential_errors_total{code=\"ExpiredTokenException\"}");
             }
             assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))
@@ -162,7 +154,7 @@ class FirehoseSinkTest {
             firehose.failNextCalls = 2;
             firehose.failStatus = 500;
             try (SinkService sink = start(env(topics, firehose, Map.of()), null)) {
-                await().atMost(60, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 200);
+                await().atMost(60, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 200);
                 assertThat(sink.registry().scrape()).contains("outcome=\"retried\"");
             }
             assertThat(firehose.events().stream().map(TypedEvents::messageId).collect(Collectors.toSet()))
@@ -183,7 +175,7 @@ class FirehoseSinkTest {
             env.remove("SLUICE_SINK_BACKOFF_MAX");
             try (SinkService sink = start(env, null)) {
                 await().atMost(60, TimeUnit.SECONDS).until(
-                        () -> TypedEvents.committed("sluice-sink-firehose", topics) == 3000);
+                        () -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 3000);
                 assertThat(sink.registry().scrape()).contains("outcome=\"retried\"")
                         .doesNotContain("outcome=\"parked\"");
             }
@@ -221,7 +213,7 @@ class FirehoseSinkTest {
         Map<String, String> projectById = TypedEvents.write(topics, 300, "project-a");
         try (FirehoseStandIn firehose = new FirehoseStandIn("stream-a", "stream-default");
              SinkService sink = start(env(topics, firehose, Map.of("SLUICE_FIREHOSE_PACK_BYTES", "4000")), null)) {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> TypedEvents.committed("sluice-sink-firehose", topics) == 300);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-firehose", topics) == 300);
             assertThat(firehose.accepted.size()).isLessThan(300 / 10);
             assertThat(firehose.accepted).allSatisfy(a -> assertThat(a.data().getBytes(StandardCharsets.UTF_8).length)
                     .isLessThanOrEqualTo(4000));

@@ -4,15 +4,12 @@ import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TopicProbe;
 import dev.sluice.testsupport.UniqueTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** Router-shaped events written straight into the typed topics, and group offsets read back. */
+/** Router-shaped events written straight into the typed topics. */
 final class TypedEvents {
-
 
     private TypedEvents() {
     }
@@ -31,10 +28,5 @@ final class TypedEvents {
 
     static String messageId(String eventJson) {
         return SegmentJson.parse(eventJson.getBytes(StandardCharsets.UTF_8)).get("messageId").asText();
-    }
-
-    /** Sum of the group's committed offsets over the typed topics. */
-    static long committed(String group, Topics topics) {
-        return TopicProbe.committed(SharedKafka.bootstrapServers(), group, topics.allEventTopics());
     }
 }

@@ -3,21 +3,22 @@ package dev.sluice.sink.forwarder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
+import dev.sluice.sink.AcceptanceSpan;
+import dev.sluice.sink.BackToBackClients;
 import dev.sluice.sink.PacedEventWriter;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -71,19 +72,10 @@ public final class ForwarderBenchmark {
         try (SegmentStandIn segment = new SegmentStandIn("seg-a", "seg-b", "seg-c")) {
             faults.accept(segment);
             try (SinkService sink = SegmentSinkTest.start(env(topics, segment))) {
-                while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < n) {
-                    Thread.sleep(50);
-                }
+                SinkTestTopics.awaitCommitted("sluice-sink-forwarder", topics, n, 50);
             }
-            // timed at the stand-in, from the first event it accepted to the last: the group's join is not counted
-            long first = Long.MAX_VALUE;
-            long last = 0;
-            for (SegmentStandIn.Received r : segment.received) {
-                first = Math.min(first, r.atMillis());
-                last = Math.max(last, r.atMillis());
-            }
-            return new long[] {Math.max(1, last - first), segment.calls.get(), segment.rateLimited.get(),
-                    parked(topics)};
+            return new long[] {AcceptanceSpan.of(segment.received, SegmentStandIn.Received::atMillis).millis(),
+                    segment.calls.get(), segment.rateLimited.get(), parked(topics)};
         }
     }
 
@@ -97,13 +89,8 @@ public final class ForwarderBenchmark {
                     PROJECTS)) {
                 Thread.sleep(seconds * 1000L);
             }
-            long written = 0;
-            for (String t : topics.allEventTopics()) {
-                written += TopicProbe.count(SharedKafka.bootstrapServers(), t);
-            }
-            while (ForwarderTestEvents.committed("sluice-sink-forwarder", topics) < written) {
-                Thread.sleep(20);
-            }
+            long written = SinkTestTopics.written(topics);
+            SinkTestTopics.awaitCommitted("sluice-sink-forwarder", topics, written, 20);
             List<Long> delays = new ArrayList<>();
             for (SegmentStandIn.Received r : segment.received) {
                 long sent = r.event().path("properties").path("sentMs").asLong(-1);
@@ -146,27 +133,6 @@ public final class ForwarderBenchmark {
         HttpRequest req = HttpRequest.newBuilder(URI.create(segment.url()))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("seg-a:".getBytes()))
                 .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        AtomicLong posted = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            Thread th = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    try {
-                        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                            posted.addAndGet(1000);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            th.start();
-            threads.add(th);
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
-        return posted.get() / (double) seconds;
+        return BackToBackClients.eventsPerSecond(http, 2, seconds, 1000, req);
     }
 }

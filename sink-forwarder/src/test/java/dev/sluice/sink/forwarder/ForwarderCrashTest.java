@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkMain;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class ForwarderCrashTest {
 
             try (ChildJvm second = ChildJvm.start(SinkMain.class, env, log)) {
                 await().atMost(120, TimeUnit.SECONDS)
-                        .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", topics) == 4000);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-forwarder", topics) == 4000);
             }
             assertThat(new HashSet<>(segment.messageIds())).isEqualTo(projectById.keySet());
         }

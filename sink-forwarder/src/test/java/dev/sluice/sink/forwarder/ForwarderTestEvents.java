@@ -1,18 +1,15 @@
 package dev.sluice.sink.forwarder;
 
 import dev.sluice.model.Topics;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TopicProbe;
 import dev.sluice.testsupport.UniqueTopics;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
 /** Router-shaped events in the typed topics for forwarder tests, and the environment that points at a stand-in. */
 final class ForwarderTestEvents {
-
 
     private ForwarderTestEvents() {
     }
@@ -22,18 +19,9 @@ final class ForwarderTestEvents {
     }
 
     static Map<String, String> env(Topics topics, String url, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "SLUICE_TOPIC_PREFIX", topics.prefix(),
-                "SLUICE_ADMIN_PORT", "0",
+        Map<String, String> env = SinkTestTopics.env(topics, Map.of(
                 "SLUICE_FORWARD_URL", url,
-                "SLUICE_FORWARD_WRITE_KEYS", "project-a=seg-a,project-b=seg-b,project-c=seg-c",
-                "SLUICE_SINK_BACKOFF_BASE", "PT0.05S",
-                "SLUICE_SINK_BACKOFF_MAX", "PT1S",
-                "SLUICE_SINK_RETRY_BASE", "PT1S",
-                "SLUICE_SINK_RETRY_MAX_DELAY", "PT3S",
-                "SLUICE_SINK_SESSION_TIMEOUT", "PT6S"));
-        env.put("SLUICE_TOPIC_PARTITIONS", "2");
+                "SLUICE_FORWARD_WRITE_KEYS", "project-a=seg-a,project-b=seg-b,project-c=seg-c"));
         env.putAll(extra);
         return env;
     }
@@ -46,9 +34,5 @@ final class ForwarderTestEvents {
                         + "\",\"timestamp\":\"2026-03-01T12:00:05.000Z\",\"originalTimestamp\":\"2026-03-01T13:00:00.000Z\","
                         + "\"sentAt\":\"2026-03-01T13:00:05.000Z\",\"receivedAt\":\"2026-03-01T12:00:10.000Z\","
                         + "\"properties\":{\"i\":" + i + ",\"poison\":" + poisoned.test(i) + "}}", projects);
-    }
-
-    static long committed(String group, Topics topics) {
-        return TopicProbe.committed(SharedKafka.bootstrapServers(), group, topics.allEventTopics());
     }
 }

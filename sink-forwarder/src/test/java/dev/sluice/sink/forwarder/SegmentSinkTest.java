@@ -12,6 +12,7 @@ import dev.sluice.model.SegmentJson;
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -79,7 +80,7 @@ class SegmentSinkTest {
             segment.delayMillis = 5;
             try (SinkService sink = start(ForwarderTestEvents.env(topics, segment.url(), Map.of()))) {
                 await().atMost(120, TimeUnit.SECONDS)
-                        .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", topics) == 3000);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-forwarder", topics) == 3000);
                 assertThat(sink.registry().scrape()).contains("outcome=\"retried\"", "outcome=\"dead_lettered\"");
             }
             Set<String> expectedDelivered = projectById.entrySet().stream()
@@ -137,7 +138,7 @@ class SegmentSinkTest {
         try (SegmentStandIn segment = new SegmentStandIn("seg-a")) {
             try (SinkService sink = start(ForwarderTestEvents.env(dlqTopics, segment.url(), Map.of()))) {
                 await().atMost(60, TimeUnit.SECONDS)
-                        .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", dlqTopics) == 10);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-forwarder", dlqTopics) == 10);
             }
             List<ConsumerRecord<String, byte[]>> dead = TopicProbe.read(SharedKafka.bootstrapServers(),
                     dlqTopics.dlq("sink-forwarder"), 5, Duration.ofSeconds(10), Duration.ofMillis(300));
@@ -147,7 +148,7 @@ class SegmentSinkTest {
             try (SinkService sink = start(ForwarderTestEvents.env(skipTopics, segment.url(),
                     Map.of("SLUICE_FORWARD_UNMAPPED", "skip", "SLUICE_SINK_GROUP_ID", "skip-group")))) {
                 await().atMost(60, TimeUnit.SECONDS)
-                        .until(() -> ForwarderTestEvents.committed("skip-group", skipTopics) == 10);
+                        .until(() -> SinkTestTopics.committed("skip-group", skipTopics) == 10);
                 assertThat(sink.registry().scrape()).contains(
                         "sluice_sink_discarded_total{code=\"no_write_key\",group=\"skip-group\",sink=\"sink-forwarder\"} 5.0",
                         "group=\"skip-group\",outcome=\"discarded\",project=\"project-z\",sink=\"sink-forwarder\"} 5.0");
@@ -169,7 +170,7 @@ class SegmentSinkTest {
              SinkService sink = start(ForwarderTestEvents.env(topics,
                      "http://localhost:" + second.port() + "/v1/batch", Map.of()))) {
             await().atMost(60, TimeUnit.SECONDS)
-                    .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", topics) == 200);
+                    .until(() -> SinkTestTopics.committed("sluice-sink-forwarder", topics) == 200);
             List<ConsumerRecord<String, byte[]>> raw = TopicProbe.read(SharedKafka.bootstrapServers(),
                     downstream.ingestRaw(), 1, Duration.ofSeconds(10), Duration.ofMillis(500));
             Set<String> ids = raw.stream().flatMap(r -> {
@@ -195,7 +196,7 @@ class SegmentSinkTest {
                         "outcome=\"retried\""));
                 segment.delayMillis = 0;
                 await().atMost(60, TimeUnit.SECONDS)
-                        .until(() -> ForwarderTestEvents.committed("sluice-sink-forwarder", topics) == 50);
+                        .until(() -> SinkTestTopics.committed("sluice-sink-forwarder", topics) == 50);
             }
             assertThat(new HashSet<>(segment.messageIds())).isEqualTo(projectById.keySet());
             assertThat(TopicProbe.count(SharedKafka.bootstrapServers(), topics.dlq("sink-forwarder"))).isZero();

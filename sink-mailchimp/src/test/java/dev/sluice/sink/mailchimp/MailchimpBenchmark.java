@@ -1,20 +1,16 @@
 package dev.sluice.sink.mailchimp;
 
 import dev.sluice.model.Topics;
+import dev.sluice.sink.BackToBackClients;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Not a test: sink-mailchimp upserting a backlog of identifies into the Marketing API stand-in, against
@@ -58,10 +54,7 @@ public final class MailchimpBenchmark {
                     Thread.sleep(5);
                 }
                 t0 = System.nanoTime();
-                while (TopicProbe.committed(SharedKafka.bootstrapServers(), "sluice-sink-mailchimp",
-                        topics.allEventTopics()) < n) {
-                    Thread.sleep(20);
-                }
+                SinkTestTopics.awaitCommitted("sluice-sink-mailchimp", topics, n, 20);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             return mailchimp.puts.get() / seconds;
@@ -72,33 +65,12 @@ public final class MailchimpBenchmark {
     static double capacity(MailchimpStandIn mailchimp, int seconds) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String auth = "Basic " + Base64.getEncoder().encodeToString(("bench:" + KEY).getBytes(StandardCharsets.UTF_8));
-        AtomicLong done = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < MailchimpSink.MAX_IN_FLIGHT; t++) {
-            int client = t;
-            Thread th = new Thread(() -> {
-                for (int i = 0; System.nanoTime() < end; i++) {
-                    String email = "cap" + client + "-" + i + "@example.com";
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(mailchimp.url() + "/3.0/lists/list-default/members/"
-                            + MemberUpsert.subscriberHash(email))).header("Authorization", auth)
-                            .PUT(HttpRequest.BodyPublishers.ofString("{\"email_address\":\"" + email
-                                    + "\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"FNAME\":\"Ada\"}}")).build();
-                    try {
-                        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                            done.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            th.start();
-            threads.add(th);
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
-        return done.get() / (double) seconds;
+        return BackToBackClients.eventsPerSecond(http, MailchimpSink.MAX_IN_FLIGHT, seconds, 1, (client, i) -> {
+            String email = "cap" + client + "-" + i + "@example.com";
+            return HttpRequest.newBuilder(URI.create(mailchimp.url() + "/3.0/lists/list-default/members/"
+                    + MemberUpsert.subscriberHash(email))).header("Authorization", auth)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"email_address\":\"" + email
+                            + "\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"FNAME\":\"Ada\"}}")).build();
+        });
     }
 }

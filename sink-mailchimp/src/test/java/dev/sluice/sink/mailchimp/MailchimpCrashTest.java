@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkMain;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.ChildJvm;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TopicProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -42,8 +42,7 @@ class MailchimpCrashTest {
             assertThat(mailchimp.memberCount()).as("killed before the end").isLessThan(n);
 
             try (ChildJvm second = ChildJvm.start(SinkMain.class, env, log)) {
-                await().atMost(120, TimeUnit.SECONDS).until(() -> TopicProbe.committed(SharedKafka.bootstrapServers(),
-                        "sluice-sink-mailchimp", topics.allEventTopics()) == n);
+                await().atMost(120, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-mailchimp", topics) == n);
             }
             assertThat(mailchimp.members.get("list-a").keySet()).isEqualTo(expected);
             assertThat(mailchimp.puts.get()).as("at least once").isGreaterThanOrEqualTo(n);

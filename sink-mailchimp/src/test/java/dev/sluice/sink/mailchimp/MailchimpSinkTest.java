@@ -14,23 +14,23 @@ import dev.sluice.sink.Delivery;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkRecord;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
+import dev.sluice.testsupport.UniqueTopics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -38,27 +38,18 @@ import org.junit.jupiter.api.Test;
 /** The real Mailchimp sink against a Marketing API stand-in on loopback, on the real broker. */
 class MailchimpSinkTest {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
     private static final String KEY = "0123456789abcdef0123456789abcdef-us6";
 
     static Topics newTopics() {
-        return new Topics("mc" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        return UniqueTopics.next("mc");
     }
 
     static Map<String, String> env(Topics topics, String url) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "SLUICE_TOPIC_PREFIX", topics.prefix(),
-                "SLUICE_ADMIN_PORT", "0",
+        return SinkTestTopics.env(topics, Map.of(
                 "SLUICE_MAILCHIMP_URL", url,
                 "SLUICE_MAILCHIMP_API_KEY", KEY,
                 "SLUICE_MAILCHIMP_LISTS", "project-a=list-a",
-                "SLUICE_MAILCHIMP_DEFAULT_LIST", "list-default",
-                "SLUICE_SINK_BACKOFF_BASE", "PT0.05S",
-                "SLUICE_SINK_BACKOFF_MAX", "PT1S",
-                "SLUICE_SINK_SESSION_TIMEOUT", "PT6S"));
-        env.put("SLUICE_TOPIC_PARTITIONS", "2");
-        return env;
+                "SLUICE_MAILCHIMP_DEFAULT_LIST", "list-default"));
     }
 
     static SinkService start(Map<String, String> env) {
@@ -99,10 +90,9 @@ class MailchimpSinkTest {
         }
         try (MailchimpStandIn mailchimp = new MailchimpStandIn(KEY, "list-a", "list-default")) {
             mailchimp.rateLimitNext = 3;
-            mailchimp.fail500Next = 3;
+            mailchimp.failNextCalls = 3;
             try (SinkService sink = start(env(topics, mailchimp.url()))) {
-                await().atMost(120, TimeUnit.SECONDS).until(() -> TopicProbe.committed(SharedKafka.bootstrapServers(),
-                        "sluice-sink-mailchimp", topics.allEventTopics()) == n);
+                await().atMost(120, TimeUnit.SECONDS).until(() -> SinkTestTopics.committed("sluice-sink-mailchimp", topics) == n);
                 String scrape = sink.registry().scrape();
                 assertThat(scrape).contains(
                         "sluice_sink_discarded_total{code=\"unsupported_type\",group=\"sluice-sink-mailchimp\","

@@ -2,18 +2,15 @@ package dev.sluice.sink.mailchimp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.model.SegmentJson;
+import dev.sluice.testsupport.HttpStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code email_address}, and {@code status_if_new}; answers errors as Mailchimp's problem JSON; refuses
  * addresses it calls fake with a 400; counts requests in flight; injects 429s, 500s and slowness.
  */
-final class MailchimpStandIn implements AutoCloseable {
+final class MailchimpStandIn extends HttpStandIn {
 
     /** list id → subscriber hash → the last body written. */
     final Map<String, Map<String, JsonNode>> members = new ConcurrentHashMap<>();
@@ -32,56 +29,48 @@ final class MailchimpStandIn implements AutoCloseable {
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger refusedAuth = new AtomicInteger();
     volatile int rateLimitNext;
-    volatile int fail500Next;
-    volatile long delayMillis;
     /** Whether this handler thread's request still counts as in flight. */
     private final ThreadLocal<Boolean> counting = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final String apiKey;
-    private final HttpServer server;
-
-    static {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     MailchimpStandIn(String apiKey, String... listIds) throws IOException {
+        // more threads than the sink may use, so the stand-in never caps the concurrency it measures
+        super("/3.0/lists/", 32);
+        failStatus = 500;
         this.apiKey = apiKey;
         lists.addAll(Set.of(listIds));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/3.0/lists/", this::handle);
-        // more threads than the sink may use, so the stand-in never caps the concurrency it measures
-        server.setExecutor(Executors.newFixedThreadPool(32));
-        server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return baseUrl();
     }
 
     int memberCount() {
         return members.values().stream().mapToInt(Map::size).sum();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    /** A call is in flight from its arrival, through any injected slowness, until its answer starts. */
+    @Override
+    protected void exchange(HttpExchange ex) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         // not an exchange attribute: on JDK 17 those live in the context, shared by concurrent exchanges
         counting.set(Boolean.TRUE);
         try {
-            serve(ex);
+            super.exchange(ex);
         } finally {
             answered(ex);
         }
     }
 
-    private void serve(HttpExchange ex) throws IOException {
-        byte[] raw = ex.getRequestBody().readAllBytes();
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    @Override
+    protected void fail(HttpExchange ex, int status) throws IOException {
+        problem(ex, status, status == 500 ? "Internal Server Error" : "Service Unavailable",
+                status == 500 ? "An unexpected internal error has occurred." : "The service is unavailable.", null);
+    }
+
+    @Override
+    protected void handle(HttpExchange ex, byte[] raw) throws IOException {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String password = null;
         if (auth != null && auth.startsWith("Basic ")) {
@@ -97,11 +86,6 @@ final class MailchimpStandIn implements AutoCloseable {
         if (rateLimitNext > 0) {
             rateLimitNext--;
             problem(ex, 429, "Too Many Requests", "You have exceeded the limit of 10 simultaneous connections.", null);
-            return;
-        }
-        if (fail500Next > 0) {
-            fail500Next--;
-            problem(ex, 500, "Internal Server Error", "An unexpected internal error has occurred.", null);
             return;
         }
         String[] path = ex.getRequestURI().getPath().split("/"); // "", "3.0", "lists", id, "members", hash
@@ -154,16 +138,6 @@ final class MailchimpStandIn implements AutoCloseable {
 
     private void send(HttpExchange ex, int status, String type, String body) throws IOException {
         answered(ex);
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
     }
 }

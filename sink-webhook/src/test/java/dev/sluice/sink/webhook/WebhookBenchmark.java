@@ -1,6 +1,7 @@
 package dev.sluice.sink.webhook;
 
 import dev.sluice.model.Topics;
+import dev.sluice.sink.BackToBackClients;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Not a test: sink-webhook's events/s to a local receiver with one endpoint and with three (all three at the
@@ -74,29 +74,7 @@ public final class WebhookBenchmark {
         for (int i = 0; i < 200; i++) {
             http.send(request, HttpResponse.BodyHandlers.discarding()); // warm-up
         }
-        AtomicLong accepted = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> clients = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int t = 0; t < threads; t++) {
-            Thread c = new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                            accepted.addAndGet(batch);
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            c.start();
-            clients.add(c);
-        }
-        for (Thread c : clients) {
-            c.join();
-        }
-        return accepted.get() / ((System.nanoTime() - t0) / 1e9);
+        return BackToBackClients.eventsPerSecond(http, threads, seconds, batch, request);
     }
 
     /** Events/s delivered over all endpoints, timed at the receiver from the first acceptance to the last. */

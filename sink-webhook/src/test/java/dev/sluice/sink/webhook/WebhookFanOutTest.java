@@ -9,6 +9,7 @@ import dev.sluice.model.Topics;
 import dev.sluice.sink.SinkConfig;
 import dev.sluice.sink.SinkMain;
 import dev.sluice.sink.SinkService;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.SinkUnit;
 import dev.sluice.sink.webhook.WebhookTestEvents.Facts;
 import dev.sluice.testsupport.ChildJvm;
@@ -103,8 +104,7 @@ class WebhookFanOutTest {
                             .startsWith("HTTP 400: {\"error\":\"refused marked event ")
                             .contains(SegmentJson.parse(r.value()).get("messageId").asText());
                 });
-                await().atMost(60, TimeUnit.SECONDS).until(() -> units.stream().allMatch(u -> TopicProbe.committed(
-                        SharedKafka.bootstrapServers(), u.config().groupId(), topics.allEventTopics()) == EVENTS));
+                await().atMost(60, TimeUnit.SECONDS).until(() -> units.stream().allMatch(u -> SinkTestTopics.committed(u.config().groupId(), topics) == EVENTS));
 
                 String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + sink.adminPort() + "/metrics")).build(),
@@ -139,15 +139,15 @@ class WebhookFanOutTest {
 
             // replay the picky endpoint's DLQ once it accepts everything: `replay <its DLQ>` acts for it alone
             picky.refuseMarked = false;
-            int okRequests = ok.requests.get();
-            int downRequests = down.requests.get();
+            int okRequests = ok.calls.get();
+            int downRequests = down.calls.get();
             Path log = Files.createDirectories(Path.of("target")).resolve("webhook-replay-child.log");
             try (ChildJvm replay = ChildJvm.start(SinkMain.class, env, log, "replay", units.get(3).config().dlqTopic())) {
                 await().atMost(120, TimeUnit.SECONDS).until(() -> !replay.isAlive());
             }
             assertThat(picky.messageIds()).isEqualTo(all);
-            assertThat(ok.requests.get()).isEqualTo(okRequests);
-            assertThat(down.requests.get()).isEqualTo(downRequests);
+            assertThat(ok.calls.get()).isEqualTo(okRequests);
+            assertThat(down.calls.get()).isEqualTo(downRequests);
         }
     }
 

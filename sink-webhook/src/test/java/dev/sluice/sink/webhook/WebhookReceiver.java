@@ -2,11 +2,9 @@ package dev.sluice.sink.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.model.SegmentJson;
+import dev.sluice.testsupport.HttpStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,9 +14,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  * idempotency key with its own code (not the sink's), records accepted events, and can refuse connections,
  * answer 503, answer 429 with Retry-After, or refuse events marked {@code properties.marked} with a 400.
  */
-final class WebhookReceiver implements AutoCloseable {
+final class WebhookReceiver extends HttpStandIn {
 
     /** How the receiver answers. */
     enum State { UP, REFUSING_CONNECTIONS, ANSWERING_503 }
@@ -37,20 +34,15 @@ final class WebhookReceiver implements AutoCloseable {
     record Received(String messageId, JsonNode event, long atMillis) {
     }
 
-    static {
-        // the JDK server writes headers and body separately; without TCP_NODELAY each response waits for a delayed ACK
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     final Queue<Received> received = new ConcurrentLinkedQueue<>();
     final Queue<String> userAgents = new ConcurrentLinkedQueue<>();
     final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
-    final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger signedRequests = new AtomicInteger();
     final AtomicInteger badSignatures = new AtomicInteger();
     final AtomicInteger badIdempotencyKeys = new AtomicInteger();
     final AtomicInteger badContentTypes = new AtomicInteger();
     final AtomicInteger throttled = new AtomicInteger();
+    /** Requests answered with an injected failure (503 while {@link State#ANSWERING_503}). */
     final AtomicInteger unavailable = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
     /** Verifies signatures with this secret when set (401 on a bad one). */
@@ -60,24 +52,18 @@ final class WebhookReceiver implements AutoCloseable {
     final AtomicInteger throttleNext = new AtomicInteger();
     /** Requests whose events are only counted, not kept (benchmarks). */
     volatile boolean countOnly;
-    /** Wait this long before answering each request. */
-    volatile long delayMillis;
     final AtomicInteger counted = new AtomicInteger();
     /** When countOnly: the first and latest acceptance, epoch millis. */
-    final java.util.concurrent.atomic.AtomicLong firstCountedAt = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong firstCountedAt = new AtomicLong();
     volatile long lastCountedAt;
     private volatile State state = State.UP;
-    private final int port;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
-    private HttpServer server;
 
     WebhookReceiver() throws IOException {
-        server = bind(0);
-        port = server.getAddress().getPort();
+        super("/hook", 4);
     }
 
     String url() {
-        return "http://127.0.0.1:" + port + "/hook";
+        return baseUrl() + "/hook";
     }
 
     Set<String> messageIds() {
@@ -86,12 +72,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** Switches behaviour; refusing connections closes the listening socket, coming back binds the same port. */
     synchronized void state(State next) throws IOException {
-        if (next == State.REFUSING_CONNECTIONS && server != null) {
-            server.stop(0);
-            server = null;
-        } else if (next != State.REFUSING_CONNECTIONS && server == null) {
-            server = bind(port);
-        }
+        refuseConnections(next == State.REFUSING_CONNECTIONS);
+        down = next == State.ANSWERING_503;
         state = next;
     }
 
@@ -99,29 +81,14 @@ final class WebhookReceiver implements AutoCloseable {
         return state;
     }
 
-    private HttpServer bind(int onPort) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
-        s.createContext("/hook", this::handle);
-        s.setExecutor(executor);
-        s.start();
-        return s;
+    @Override
+    protected void fail(HttpExchange ex, int status) throws IOException {
+        unavailable.incrementAndGet();
+        send(ex, status, "down for maintenance");
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
-        byte[] body = ex.getRequestBody().readAllBytes();
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (state == State.ANSWERING_503) {
-            unavailable.incrementAndGet();
-            send(ex, 503, "down for maintenance");
-            return;
-        }
+    @Override
+    protected void handle(HttpExchange ex, byte[] body) throws IOException {
         if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throttled.incrementAndGet();
             ex.getResponseHeaders().set("Retry-After", "1");
@@ -220,19 +187,6 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (server != null) {
-            server.stop(0);
-        }
-        executor.shutdownNow();
+        send(ex, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
 }

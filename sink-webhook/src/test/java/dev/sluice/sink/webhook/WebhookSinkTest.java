@@ -40,7 +40,7 @@ class WebhookSinkTest {
             List<SinkRecord> batch = IntStream.range(0, 6).mapToObj(i -> record("m-" + i, "p", "track", "")).toList();
             List<Delivery> out = sink.deliver(batch, Instant.now().plusSeconds(10));
             assertThat(out).extracting(Delivery::outcome).containsOnly(Outcome.DELIVERED).hasSize(6);
-            assertThat(r.requests.get()).isEqualTo(1);
+            assertThat(r.calls.get()).isEqualTo(1);
             assertThat(r.messageIds()).hasSize(6);
             assertThat(r.authorizations).containsExactly("Bearer t0ken");
             assertThat(r.badSignatures.get()).isZero();

@@ -2,16 +2,16 @@ package dev.sluice.sink.webhook;
 
 import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
+import dev.sluice.sink.SinkTestTopics;
 import dev.sluice.sink.TypedEventWriter;
 import dev.sluice.testsupport.SharedKafka;
+import dev.sluice.testsupport.UniqueTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
 /** Router-shaped events for webhook tests, their facts, and the environment and config file of a test sink. */
@@ -24,13 +24,11 @@ final class WebhookTestEvents {
     /** Five slots over three projects: independent of the six-type rotation (5 and 6 share no factor). */
     static final String[] PROJECTS = {"project-a", "project-b", "project-c", "project-a", "project-b"};
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
-
     private WebhookTestEvents() {
     }
 
     static Topics newTopics() {
-        return new Topics("wh" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + ".");
+        return UniqueTopics.next("wh");
     }
 
     /** A consumer group prefix of this test's own, so tests sharing the broker never share offsets. */
@@ -60,18 +58,9 @@ final class WebhookTestEvents {
     }
 
     static Map<String, String> env(Topics topics, Path config, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "SLUICE_TOPIC_PREFIX", topics.prefix(),
-                "SLUICE_ADMIN_PORT", "0",
+        Map<String, String> env = SinkTestTopics.env(topics, Map.of(
                 "SLUICE_WEBHOOK_CONFIG", config.toString(),
-                "SLUICE_SINK_GROUP_ID", groupPrefix(topics),
-                "SLUICE_SINK_BACKOFF_BASE", "PT0.05S",
-                "SLUICE_SINK_BACKOFF_MAX", "PT1S",
-                "SLUICE_SINK_RETRY_BASE", "PT1S",
-                "SLUICE_SINK_RETRY_MAX_DELAY", "PT3S",
-                "SLUICE_SINK_SESSION_TIMEOUT", "PT6S"));
-        env.put("SLUICE_TOPIC_PARTITIONS", "2");
+                "SLUICE_SINK_GROUP_ID", groupPrefix(topics)));
         env.putAll(extra);
         return env;
     }
