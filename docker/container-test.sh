@@ -6,7 +6,7 @@
 #   3. builds the images no registry here serves: the JRE base, apache/kafka:<pom version> and prom/prometheus
 #      stand-ins (docker/local/), and the all-in-one image; builds the console image and checks it refuses to
 #      start without a token and, with one, is healthy and answers only with it (docker/local/console-image.sh);
-#   4. runs the project's docker-compose.yml end to end (docker/local/compose-e2e.sh);
+#   4. runs the project's docker-compose.yml end to end with all five sinks (docker/local/compose-e2e.sh);
 #   5. runs ingest-api's and router-streams' tests (and the modules they build on) on Testcontainers' Kafka.
 # Skips steps 2-5, saying why, only where no engine can run. DOCKER_HOST is set only inside this script.
 # env: SKIP_TESTCONTAINERS=1 skips step 5.
@@ -18,7 +18,8 @@ skip() { say "SKIPPED: $*"; exit 0; }
 
 for jar in ingest-api/target/sluice-ingest-api.jar router-streams/target/sluice-router-streams.jar \
            sink-firehose/target/sluice-sink-firehose.jar sink-forwarder/target/sluice-sink-forwarder.jar \
-           sink-webhook/target/sluice-sink-webhook.jar \
+           sink-webhook/target/sluice-sink-webhook.jar sink-amplitude/target/sluice-sink-amplitude.jar \
+           sink-mailchimp/target/sluice-sink-mailchimp.jar \
            all-in-one/target/sluice-all-in-one.jar console/target/sluice-console.jar; do
   [ -f "$jar" ] || { say "missing $jar: build first (./mvnw -DskipTests package)"; exit 1; }
 done

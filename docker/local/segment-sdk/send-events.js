@@ -1,6 +1,7 @@
 // Sends one event of each Segment type through the real Segment SDK (@segment/analytics-node) to
 // ingest-api, then prints "<type> <messageId>" for each event the SDK got a 2xx for (ids are the SDK's own).
-// usage: node send-events.js <ingest base URL> <writeKey> <tag>   (tag goes into userId/event names)
+// usage: node send-events.js <ingest base URL> <writeKey> <tag>   (tag goes into userId/event names and
+// the identify's traits.email, compose-check-<tag>@example.com, the audience member sink-mailchimp writes)
 const { Analytics } = require('@segment/analytics-node')
 
 const [host, writeKey, tag] = process.argv.slice(2)
@@ -16,7 +17,7 @@ analytics.on('error', (err) => { failed = err })
 
 const userId = `compose-check-${tag}`
 analytics.track({ userId, event: `Order Completed ${tag}`, properties: { revenue: 9.99 } })
-analytics.identify({ userId, traits: { plan: 'ci' } })
+analytics.identify({ userId, traits: { plan: 'ci', email: `${userId}@example.com`, firstName: 'Compose' } })
 analytics.page({ userId, name: `Home ${tag}` })
 analytics.screen({ userId, name: `Dashboard ${tag}` })
 analytics.group({ userId, groupId: `group-${tag}` })
