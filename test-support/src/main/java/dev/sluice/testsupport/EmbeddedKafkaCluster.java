@@ -227,11 +227,22 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     // not answering yet
                 }
                 if (System.nanoTime() > deadline) {
+                    // the directory goes away with the cluster: the nodes' last words go into the message
                     throw new IllegalStateException("Kafka nodes " + nodeIds + " did not join in " + timeout
-                            + "; see " + dir);
+                            + nodeIds.stream().map(this::logTail).collect(Collectors.joining()));
                 }
                 Pause.millis(200);
             }
+        }
+    }
+
+    private String logTail(int nodeId) {
+        try {
+            List<String> lines = Files.readAllLines(log(nodeId), StandardCharsets.UTF_8);
+            return "\n--- node " + nodeId + " (last lines of its log):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "\n--- node " + nodeId + ": no log (" + e + ")";
         }
     }
 
