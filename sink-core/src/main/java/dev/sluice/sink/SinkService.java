@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +66,9 @@ public final class SinkService implements AutoCloseable {
             String thread = units.size() == 1 ? unit.config().sinkName() : unit.config().sinkName() + "-" + unit.name();
             new Thread(runner, thread + (replay == null ? "-loop" : "-replay")).start();
         }
-        AdminServer admin = AdminServer.start(first.adminBind(), replay == null ? first.adminPort() : 0,
-                () -> runners.stream().allMatch(SinkRunner::isAlive),
-                () -> runners.stream().allMatch(SinkRunner::isAlive), registry::scrape);
+        BooleanSupplier allAlive = () -> runners.stream().allMatch(SinkRunner::isAlive);
+        AdminServer admin = AdminServer.start(first.adminBind(), replay == null ? first.adminPort() : 0, allAlive,
+                allAlive, registry::scrape);
         LOG.info("event=sink_service_started sink={} units={} adminPort={}", first.sinkName(), units.size(),
                 admin.port());
         return new SinkService(List.copyOf(units), List.copyOf(runners), admin, registry);

@@ -17,6 +17,10 @@ import dev.sluice.testsupport.SharedKafka;
 import dev.sluice.testsupport.TopicProbe;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,11 +108,17 @@ class WebhookFanOutTest {
                             .startsWith("HTTP 400: {\"error\":\"refused marked event ")
                             .contains(SegmentJson.parse(r.value()).get("messageId").asText());
                 });
-                await().atMost(60, TimeUnit.SECONDS).until(() -> units.stream().allMatch(u -> SinkTestTopics.committed(u.config().groupId(), topics) == EVENTS));
+                await().atMost(60, TimeUnit.SECONDS).until(() -> units.stream()
+                        .allMatch(u -> SinkTestTopics.committed(u.config().groupId(), topics) == EVENTS));
 
-                String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + sink.adminPort() + "/metrics")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + sink.adminPort() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                // each endpoint's consumer has its group as client id, so its lag is a series of its own
+                for (SinkUnit u : units) {
+                    assertThat(metrics.lines().filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag")
+                            && l.contains("client_id=\"" + u.config().groupId() + "\""))).as(u.name()).isNotEmpty();
+                }
                 assertThat(metrics).contains(
                         outcome(group + ".ok", "delivered"), outcome(group + ".ok", "discarded"),
                         outcome(group + ".down", "delivered"), outcome(group + ".down", "retried"),
