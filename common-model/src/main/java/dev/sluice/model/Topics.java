@@ -34,6 +34,11 @@ public record Topics(String prefix) {
         return prefix + "events.rejected";
     }
 
+    /** The delivery log: what every sink group did with every event ({@link DeliveryLogEntry}). */
+    public String deliveries() {
+        return prefix + "deliveries";
+    }
+
     public String retry(String sink) {
         return prefix + "retry." + sink;
     }

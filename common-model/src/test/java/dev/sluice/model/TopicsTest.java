@@ -16,6 +16,7 @@ class TopicsTest {
         assertThat(t.rejected()).isEqualTo("sluice.events.rejected");
         assertThat(t.retry("sink-firehose")).isEqualTo("sluice.retry.sink-firehose");
         assertThat(t.dlq("sink-forwarder")).isEqualTo("sluice.dlq.sink-forwarder");
+        assertThat(t.deliveries()).isEqualTo("sluice.deliveries");
         assertThat(new Topics("").ingestRaw()).isEqualTo("ingest.raw");
         assertThatThrownBy(() -> new Topics("a/b")).hasMessageContaining("a/b");
     }
