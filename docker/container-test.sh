@@ -37,14 +37,14 @@ apt_install() {  # installs Debian packages when we may (CI machines start bare)
 command -v docker-compose >/dev/null || apt_install --no-install-recommends docker-compose
 command -v docker-compose >/dev/null || { say "docker-compose is missing and cannot be installed"; exit 1; }
 docker-compose -f docker-compose.yml config -q
-docker-compose -f docker-compose.yml --profile firehose --profile forwarder --profile webhook --profile amplitude --profile mailchimp config -q
+docker-compose -f docker-compose.yml --profile firehose --profile forwarder --profile webhook --profile amplitude --profile mailchimp --profile console config -q
 kafka_version=$(bash docker/local/kafka-version.sh)
 stray=$(grep -n 'apache/kafka:' docker-compose.yml | grep -v "apache/kafka:$kafka_version\$" || true)
 [ -z "$stray" ] || { say "docker-compose.yml names another Kafka than the pom's $kafka_version: $stray"; exit 1; }
 say "docker-compose.yml is valid and runs apache/kafka:$kafka_version, the pom's Kafka"
 # the public edge: only ingest-api's API port on every interface; Kafka's listener (which bypasses
 # writeKeys) published only by the dev override. Debian's python3 has yaml, as docker-compose needs it.
-docker-compose -f docker-compose.yml --profile firehose --profile forwarder --profile webhook --profile amplitude --profile mailchimp config \
+docker-compose -f docker-compose.yml --profile firehose --profile forwarder --profile webhook --profile amplitude --profile mailchimp --profile console config \
   | /usr/bin/python3 -c '
 import sys, yaml
 services = yaml.safe_load(sys.stdin)["services"]

@@ -4,12 +4,13 @@
 # with the engine's apache/kafka and prom/prometheus images at hand (pulled, or built by docker/local/*):
 #   DOCKER_HOST=unix:///run/podman/podman.sock bash docker/local/compose-e2e.sh
 # Checks, through the composed stack with all five sink profiles (firehose, forwarder, webhook, amplitude,
-# mailchimp; no grafana: no image of it here):
+# mailchimp) and the console's (no grafana: no image of it here):
 #   1. events from the real Segment SDK (@segment/analytics-node) into the ingest-api container reach all six
 #      typed topics and all five destinations (local Firehose, Segment, webhook, Amplitude and Mailchimp
 #      stand-ins, destinations.py): every event at the Firehose, Segment and webhook ones, all but the alias at
 #      Amplitude (it has no alias), the identify's member at Mailchimp; every service's HEALTHCHECK passes, it
-#      runs as 10001, Prometheus has every target up, and the broker's data is on the kafka-data volume;
+#      runs as 10001, Prometheus has every target up, and the broker's data is on the kafka-data volume; the
+#      console (its token from the environment) shows every one of those events as routed;
 #   2. with the sinks stopped, more events; `up -d --force-recreate kafka`, then `restart` of every service:
 #      all events still in the topics, the held-back ones delivered once the sinks resume;
 #   3. `down` (volumes kept) then `up`: all events still in the topics; new ones still flow through.
@@ -49,29 +50,32 @@ while len(chosen) < int(sys.argv[1]):
 print(" ".join(map(str, chosen)))
 PY
 }
-read -r -a ports <<< "$(free_ports 11)"
+read -r -a ports <<< "$(free_ports 12)"
 i=0
 for var in SLUICE_KAFKA_HOST_PORT SLUICE_INGEST_HOST_PORT SLUICE_ROUTER_HOST_PORT SLUICE_FIREHOSE_HOST_PORT \
            SLUICE_FORWARDER_HOST_PORT SLUICE_PROMETHEUS_HOST_PORT SLUICE_INGEST_ADMIN_HOST_PORT \
            SLUICE_GRAFANA_HOST_PORT SLUICE_WEBHOOK_HOST_PORT SLUICE_AMPLITUDE_HOST_PORT \
-           SLUICE_MAILCHIMP_HOST_PORT; do
+           SLUICE_MAILCHIMP_HOST_PORT SLUICE_CONSOLE_HOST_PORT; do
   [ -n "${!var:-}" ] || export "$var=${ports[$i]}"
   i=$((i + 1))
 done
 ingest=http://localhost:$SLUICE_INGEST_HOST_PORT
 kafka=localhost:$SLUICE_KAFKA_HOST_PORT
 prometheus=http://localhost:$SLUICE_PROMETHEUS_HOST_PORT
+console=http://localhost:$SLUICE_CONSOLE_HOST_PORT
+SLUICE_CONSOLE_TOKEN=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+export SLUICE_CONSOLE_TOKEN
 types=(track identify page screen group alias)
 sinks=(sink-firehose sink-forwarder sink-webhook sink-amplitude sink-mailchimp)
-services=(kafka kafka-init ingest-api router-streams "${sinks[@]}" prometheus)
-app_services=(ingest-api router-streams "${sinks[@]}")
+services=(kafka kafka-init ingest-api router-streams "${sinks[@]}" console prometheus)
+app_services=(ingest-api router-streams "${sinks[@]}" console)
 
 work=$(mktemp -d)
 "$engine" volume ls -q > "$work/volumes.before" 2>/dev/null || true
 # with the documented dev override, which publishes Kafka's listener on the host's loopback for kcat
 dc() {
   docker-compose -p "$project" -f docker-compose.yml -f docker-compose.dev.yml --profile firehose --profile forwarder \
-    --profile webhook --profile amplitude --profile mailchimp "$@"
+    --profile webhook --profile amplitude --profile mailchimp --profile console "$@"
 }
 cleanup() {
   local rc=$?
@@ -176,6 +180,17 @@ untouched() {  # tags...: nothing of those batches reached any destination
   counts=$(arrivals "$@") || return 1
   python3 -c 'import sys; sys.exit(0 if all(c.split("=")[1].startswith("0/") for c in sys.argv[1].split()) else 1)' "$counts"
 }
+in_console() {  # tags...: the console (with its token) shows every event of those batches as routed
+  local tag type id
+  for tag in "$@"; do
+    while read -r type id; do
+      curl -fsS -H "Authorization: Bearer $SLUICE_CONSOLE_TOKEN" "$console/api/messages/$id" > "$work/console.json" \
+        2>/dev/null || { echo "console not answering for $id" > "$work/why"; return 1; }
+      python3 -c 'import json, sys; p = json.load(open(sys.argv[1])); sys.exit(0 if p["routed"] else 1)' \
+        "$work/console.json" || { echo "console: $id not routed: $(head -c 300 "$work/console.json")" > "$work/why"; return 1; }
+    done < "$work/sent.$tag"
+  done
+}
 ready() { curl -fsS -o /dev/null "http://localhost:$SLUICE_INGEST_ADMIN_HOST_PORT/readyz" 2>/dev/null; }
 healthy() {  # every service container's own HEALTHCHECK passes
   local s id
@@ -217,6 +232,10 @@ for s in "${app_services[@]}"; do
   [ "$user" = 10001:10001 ] || fail "$s runs as '$user', not the non-root 10001"
 done
 say "every service's HEALTHCHECK passes; every service runs as 10001"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$console/api/events")
+[ "$code" = 401 ] || fail "the composed console answered $code without its token, not 401"
+wait_for 60 "the console does not show batch a as routed" in_console a
+say "console: batch a routed, as the console shows it (and nothing without the token)"
 wait_for 90 "Prometheus does not have all seven targets up" targets_up
 say "Prometheus: all seven targets up"
 volume=$("$engine" volume inspect --format '{{.Mountpoint}}' "${project}_kafka-data")
