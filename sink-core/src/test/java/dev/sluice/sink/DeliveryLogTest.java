@@ -138,4 +138,91 @@ class DeliveryLogTest {
     private static String value(int i) {
         return "{\"i\":" + i + "}";
     }
+
+    private static double counter(io.micrometer.core.instrument.MeterRegistry registry, String name, String group) {
+        io.micrometer.core.instrument.Counter c = registry.find(name).tag("group", group).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void aLogTopicThatRefusesEveryWriteStopsNeitherDeliveryNorCommits() throws Exception {
+        // the broker refuses every entry: the topic takes no message over 64 bytes
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topics.deliveries(), 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "64")))).all().get(10, TimeUnit.SECONDS);
+        }
+        TypedEventWriter.write(bootstrap, topics, 300, (i, t, id, p) -> value(i), "p1");
+        FakeSink sink = new FakeSink(new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20)),
+                (r, n) -> index(r) % 10 == 1 ? Delivery.permanentFailure("http_400", "refused") : Delivery.delivered());
+        SinkConfig config = config(Map.of());
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            SinkTestTopics.awaitCommitted(config.groupId(), topics, 300, 100);
+            await().atMost(30, TimeUnit.SECONDS).until(() ->
+                    counter(service.registry(), "sluice.sink.delivery.log.errors", config.groupId()) > 0);
+            assertThat(counter(service.registry(), "sluice.sink.delivery.log.entries", config.groupId())).isZero();
+        }
+        assertThat(sink.delivered).hasSize(270).doesNotHaveDuplicates();
+        assertThat(TopicProbe.count(bootstrap, config.dlqTopic())).isEqualTo(30);
+        assertThat(TopicProbe.count(bootstrap, topics.deliveries())).isZero();
+    }
+
+    @Test
+    void aLogProducerThatCannotReachKafkaStopsNeitherDeliveryNorCommits() throws Exception {
+        TypedEventWriter.write(bootstrap, topics, 300, (i, t, id, p) -> value(i), "p1");
+        SinkConfig config = config(Map.of());
+        new TopicCreator(bootstrap, 2, 1).ensure(List.of(config.retryTopic(), config.dlqTopic()), Duration.ofSeconds(10));
+        FakeSink sink = new FakeSink(new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20)),
+                (r, n) -> index(r) % 10 == 1 ? Delivery.permanentFailure("http_400", "refused") : Delivery.delivered());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // nothing listens on port 1: the log's producer never gets metadata and each send waits out max.block.ms
+        DeliveryLog dead = new DeliveryLog(DeliveryLog.producer("127.0.0.1:1", "dead-log"), config.deliveriesTopic(),
+                config.sinkName(), config.groupId(), registry, Clock.systemUTC(), DeliveryLog.MAX_ENTRY_BYTES);
+        SinkRunner runner = new SinkRunner(config, sink, registry, null, Clock.systemUTC(), null,
+                RecordParker.producer(bootstrap, "parker"), dead);
+        Thread loop = new Thread(runner, "dead-log-loop");
+        loop.start();
+        try {
+            SinkTestTopics.awaitCommitted(config.groupId(), topics, 300, 100);
+            assertThat(sink.delivered).hasSize(270).doesNotHaveDuplicates();
+            await().atMost(60, TimeUnit.SECONDS).until(() ->
+                    counter(registry, "sluice.sink.delivery.log.errors", config.groupId()) > 0);
+            assertThat(counter(registry, "sluice.sink.delivery.log.entries", config.groupId())).isZero();
+        } finally {
+            runner.stop(Duration.ofSeconds(30));
+        }
+        assertThat(loop.isAlive()).isFalse();
+        assertThat(TopicProbe.count(bootstrap, config.dlqTopic())).isEqualTo(30);
+        assertThat(TopicProbe.count(bootstrap, topics.deliveries())).isZero();
+    }
+
+    @Test
+    void aReplayLogsUnderItsOwnGroupWithTheDeadLetteredEventsIds() throws Exception {
+        Map<String, String> ids = TypedEventWriter.write(bootstrap, topics, 30, (i, t, id, p) -> value(i), "p1");
+        FakeSink refusing = new FakeSink(new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20)),
+                (r, n) -> index(r) % 3 == 0 ? Delivery.permanentFailure("http_400", "refused") : Delivery.delivered());
+        SinkConfig config = config(Map.of());
+        try (SinkService live = SinkService.start(config, refusing, null)) {
+            SinkTestTopics.awaitCommitted(config.groupId(), topics, 30, 100);
+        }
+        FakeSink fixed = new FakeSink((v, n) -> Delivery.delivered());
+        ReplayRange range = ReplayRange.parse(new String[] {"replay", config.dlqTopic()}, config);
+        try (SinkService replay = SinkService.start(config, fixed, range)) {
+            assertThat(replay.awaitReplay(Duration.ofSeconds(30))).isTrue();
+        }
+
+        List<DeliveryLogEntry> entries = DeliveryLogProbe.read(bootstrap, topics.deliveries());
+        Map<String, List<Step>> live = DeliveryLogProbe.paths(entries, config.groupId());
+        Map<String, List<Step>> replayed = DeliveryLogProbe.paths(entries, range.groupId());
+        assertThat(live.keySet()).containsExactlyInAnyOrderElementsOf(ids.keySet());
+        List<String> refused = ids.keySet().stream().filter(id -> Integer.parseInt(id.substring(id.lastIndexOf('-') + 1))
+                % 3 == 0).toList();
+        assertThat(replayed.keySet()).containsExactlyInAnyOrderElementsOf(refused);
+        for (String id : refused) {
+            assertThat(DeliveryLogProbe.outcomes(live.get(id))).containsExactly(Outcome.DEAD_LETTERED);
+            assertThat(DeliveryLogProbe.outcomes(replayed.get(id))).containsExactly(Outcome.DELIVERED);
+            assertThat(replayed.get(id).get(0).event().projectId()).isEqualTo("p1");
+            assertThat(replayed.get(id).get(0).event().timestampMillis())
+                    .isEqualTo(live.get(id).get(0).event().timestampMillis());
+        }
+    }
 }
