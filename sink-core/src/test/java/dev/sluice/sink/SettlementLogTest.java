@@ -118,6 +118,18 @@ class SettlementLogTest {
     }
 
     @Test
+    void aRecordTooLargeForTheSinkIsLoggedDeadLetteredWithItsSize() {
+        settlement.tooLarge(List.of(record(0, true)), 1);
+
+        DeliveryLogEntry dead = logged().get(0);
+        assertThat(dead.outcome()).isEqualTo(Outcome.DEAD_LETTERED);
+        assertThat(dead.code()).isEqualTo("record_too_large");
+        assertThat(dead.reason()).contains("record of 2 bytes", "limit of 1 bytes");
+        assertThat(dead.events()).extracting(Event::messageId, Event::attempts).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("m0", 1));
+    }
+
+    @Test
     void aParkOrDlqWriteKafkaRefusedIsLoggedAsRetryingNotAsParked() {
         parkerProducer.sendException = new KafkaException("injected: the DLQ is unavailable");
         PendingRecord r = record(0, true);
