@@ -27,7 +27,8 @@ class ConsoleSecurityTest {
     private static Console start(String bind, String token) {
         ConsoleConfig config = new ConsoleConfig(new KafkaSettings("unused:9092", new Topics("sec."), 1, 1), bind, 0,
                 token, 10, 100);
-        return Console.start(config, new MockConsumer<>(AutoOffsetResetStrategy.LATEST.name()), Clock.systemUTC());
+        return Console.start(config, new MockConsumer<>(AutoOffsetResetStrategy.LATEST.name()),
+                new ClusterClients("unused:9092"), Clock.systemUTC());
     }
 
     private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
