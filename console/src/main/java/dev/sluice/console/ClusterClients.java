@@ -31,8 +31,7 @@ class ClusterClients implements AutoCloseable {
     synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "sluice-console-admin",
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+                    AdminClientConfig.CLIENT_ID_CONFIG, "sluice-console-admin"));
         }
         return admin;
     }

@@ -153,7 +153,8 @@ public final class Console implements AutoCloseable {
             return;
         }
         ctx.skipRemainingHandlers();
-        if (refusal.status() == 401 && ctx.method().name().equals("GET") && !ctx.path().startsWith("/api/")) {
+        if (refusal.status() == 401 && ctx.method().name().equals("GET") && !ctx.path().startsWith("/api/")
+                && !ctx.path().equals("/metrics")) { // a scraper gets a 401, not the login page
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
             return;
         }

@@ -1,5 +1,7 @@
 package dev.sluice.console;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.ParkingHeaders;
@@ -32,6 +34,8 @@ final class DeadLetters {
     /** Records a redrive by reason reads at most per partition, from the newest back. */
     static final int REDRIVE_SCAN_PER_PARTITION = 100_000;
     private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ClusterClients clients;
     private final Clock clock;
@@ -130,6 +134,14 @@ final class DeadLetters {
             project = new String(r.key(), StandardCharsets.UTF_8);
         }
         String value = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+        try {
+            if (r.value() != null && JSON.readTree(r.value()) instanceof ObjectNode o && o.has("writeKey")) {
+                o.remove("writeKey"); // never shown, whoever wrote one
+                value = o.toString();
+            }
+        } catch (java.io.IOException notJson) {
+            // shown as the text it is
+        }
         if (value != null && value.length() > RecordReader.MAX_TEXT_CHARS) {
             value = value.substring(0, RecordReader.MAX_TEXT_CHARS) + "…";
         }
