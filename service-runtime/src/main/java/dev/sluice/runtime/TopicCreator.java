@@ -2,6 +2,7 @@ package dev.sluice.runtime;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,14 @@ public final class TopicCreator {
 
     /** Creates the absent topics among {@code names}; returns the partition count of every name. */
     public Map<String, Integer> ensure(Collection<String> names, Duration timeout) {
+        return ensure(names, Map.of(), timeout);
+    }
+
+    /**
+     * Like {@link #ensure(Collection, Duration)}, creating absent topics with {@code configs} (e.g. a retention)
+     * on top of the replication's own; existing topics keep theirs.
+     */
+    public Map<String, Integer> ensure(Collection<String> names, Map<String, String> configs, Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)))) {
@@ -81,8 +90,12 @@ public final class TopicCreator {
             List<String> absent = names.stream().filter(n -> !existing.contains(n)).distinct().toList();
             TopicReplication replication = absent.isEmpty() ? null : TopicReplication.choose(replicationFactor,
                     admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).size());
+            Map<String, String> topicConfigs = new HashMap<>(configs);
+            if (replication != null) {
+                topicConfigs.putAll(replication.configs());
+            }
             List<NewTopic> missing = absent.stream()
-                    .map(n -> new NewTopic(n, partitions, replication.factor()).configs(replication.configs()))
+                    .map(n -> new NewTopic(n, partitions, replication.factor()).configs(topicConfigs))
                     .toList();
             for (NewTopic t : missing) {
                 try {
@@ -90,7 +103,7 @@ public final class TopicCreator {
                     LOG.info("event=topic_created topic={} partitions={} replication={} configs={}", t.name(),
                             partitions.map(String::valueOf).orElse("broker-default"),
                             replication.factor().map(String::valueOf).orElse("broker-default"),
-                            replication.configs());
+                            topicConfigs);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;

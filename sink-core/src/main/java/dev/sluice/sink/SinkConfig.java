@@ -17,10 +17,26 @@ import java.util.Map;
  * @param linger overrides the sink's own linger when set; null otherwise
  * @param deliveryTimeout the deadline each {@link Sink#deliver} call gets
  * @param adminBind address of the admin server ({@code SLUICE_ADMIN_BIND}): loopback unless configured
+ * @param deliveryLog whether and how long the group's outcomes are kept in {@code <prefix>deliveries}
  */
 public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, String groupId,
                          StartPosition startFrom, List<String> sourceTopics, RetryPolicy retry, Duration linger,
-                         Duration sessionTimeout, Duration deliveryTimeout, String adminBind) {
+                         Duration sessionTimeout, Duration deliveryTimeout, String adminBind,
+                         DeliveryLogSettings deliveryLog) {
+
+    /**
+     * The delivery log's settings.
+     *
+     * @param enabled {@code SLUICE_DELIVERY_LOG} ({@code on})
+     * @param retention {@code SLUICE_DELIVERY_LOG_RETENTION}: {@code retention.ms} of the topic when a sink creates it
+     */
+    public record DeliveryLogSettings(boolean enabled, Duration retention) {
+        public DeliveryLogSettings {
+            if (retention.isZero() || retention.isNegative()) {
+                throw new ConfigException("SLUICE_DELIVERY_LOG_RETENTION must be positive, got " + retention);
+            }
+        }
+    }
 
     public SinkConfig {
         if (startFrom.kind() == StartPosition.Kind.OFFSET) {
@@ -66,13 +82,15 @@ public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, St
                 linger == null ? null : r.duration("SLUICE_SINK_LINGER", null),
                 r.duration("SLUICE_SINK_SESSION_TIMEOUT", Duration.ofSeconds(45)),
                 r.duration("SLUICE_SINK_DELIVERY_TIMEOUT", Duration.ofSeconds(30)),
-                r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND));
+                r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND),
+                new DeliveryLogSettings(r.bool("SLUICE_DELIVERY_LOG", true),
+                        r.duration("SLUICE_DELIVERY_LOG_RETENTION", Duration.ofDays(7))));
     }
 
     /** The same settings for another consumer group of this sink (one per webhook endpoint), with its own topics. */
     public SinkConfig withGroup(String otherGroupId) {
         return new SinkConfig(sinkName, kafka, adminPort, otherGroupId, startFrom, sourceTopics, retry, linger,
-                sessionTimeout, deliveryTimeout, adminBind);
+                sessionTimeout, deliveryTimeout, adminBind, deliveryLog);
     }
 
     /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */
@@ -83,6 +101,11 @@ public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, St
     /** The group's own retry topic ({@link Topics#retry(String, String)}): no group reads another's parked records. */
     public String retryTopic() {
         return kafka.topics().retry(sinkName, groupId);
+    }
+
+    /** The delivery log every sink group of the cluster writes to (key: the group). */
+    public String deliveriesTopic() {
+        return kafka.topics().deliveries();
     }
 
     /** The group's own DLQ, named like {@link #retryTopic()}. */

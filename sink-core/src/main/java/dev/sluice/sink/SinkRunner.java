@@ -53,6 +53,7 @@ public final class SinkRunner implements Runnable {
     private final SourceAssignment assignment;
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final RecordParker parker;
+    private final DeliveryLog deliveryLog;
     private final Settlement settlement;
     private final BatchAssembler assembler;
     private final PartitionQueues queues;
@@ -69,14 +70,24 @@ public final class SinkRunner implements Runnable {
     /** @param replay a bounded replay run, or null for the live group */
     public SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay) {
         this(config, sink, registry, replay, Clock.systemUTC(), null,
-                RecordParker.producer(config.kafka().bootstrapServers(), config.groupId() + "-parker"));
+                RecordParker.producer(config.kafka().bootstrapServers(), config.groupId() + "-parker"),
+                deliveryLog(config, registry, replay));
+    }
+
+    /** Without a delivery log, for tests of the loop alone. */
+    SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay, Clock clock,
+               Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer) {
+        this(config, sink, registry, replay, clock, consumers, producer, DeliveryLog.OFF);
     }
 
     /**
      * @param consumers makes a consumer (again after a failure); null for a {@link KafkaConsumer} from the config
+     * @param deliveryLog where outcomes are logged; closed when the loop ends
      */
     SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay, Clock clock,
-               Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer) {
+               Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer,
+               DeliveryLog deliveryLog) {
+        this.deliveryLog = deliveryLog;
         this.config = config;
         this.sink = sink;
         this.clock = clock;
@@ -95,9 +106,20 @@ public final class SinkRunner implements Runnable {
                         new ByteArrayDeserializer());
         this.parker = new RecordParker(producer, clock, config.retryTopic(), config.dlqTopic(), config.sinkName());
         this.settlement = new Settlement(new RetryRules(config.retry(), new SplittableRandom()), parker, metrics, clock,
-                config.sinkName());
+                config.sinkName(), deliveryLog);
         this.lastPollMillis = clock.millis();
         metrics.sendRate(sendRate::callsPerSecond);
+    }
+
+    /** The group's delivery log as configured; a replay logs under its own group. */
+    static DeliveryLog deliveryLog(SinkConfig config, MeterRegistry registry, ReplayRange replay) {
+        if (!config.deliveryLog().enabled()) {
+            return DeliveryLog.OFF;
+        }
+        String group = replay == null ? config.groupId() : replay.groupId();
+        return new DeliveryLog(DeliveryLog.producer(config.kafka().bootstrapServers(), group + "-delivery-log"),
+                config.deliveriesTopic(), config.sinkName(), group, registry, Clock.systemUTC(),
+                DeliveryLog.MAX_ENTRY_BYTES);
     }
 
     private Properties consumerProperties(BatchLimits limits) {
@@ -132,6 +154,7 @@ public final class SinkRunner implements Runnable {
         } finally {
             disconnect(true);
             parker.close();
+            deliveryLog.close();
             stopped.countDown();
             LOG.info("event=sink_stopped sink={}", config.sinkName());
         }

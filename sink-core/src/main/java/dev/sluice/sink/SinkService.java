@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,11 @@ public final class SinkService implements AutoCloseable {
         List<String> topics = new ArrayList<>();
         units.forEach(u -> topics.addAll(List.of(u.config().retryTopic(), u.config().dlqTopic())));
         first.kafka().topicCreator().ensure(topics, Duration.ofSeconds(30));
+        if (first.deliveryLog().enabled()) {
+            first.kafka().topicCreator().ensure(List.of(first.deliveriesTopic()), Map.of(
+                    "cleanup.policy", "delete",
+                    "retention.ms", Long.toString(first.deliveryLog().retention().toMillis())), Duration.ofSeconds(30));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         List<SinkRunner> runners = new ArrayList<>();
