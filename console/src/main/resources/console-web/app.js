@@ -281,7 +281,7 @@ async function showDestinations() {
       el('td', { class: 'num' }, ms(g.p50Ms)), el('td', { class: 'num' }, ms(g.p95Ms)), links);
   }));
   errors.sort((a, b) => (a.at < b.at ? 1 : -1));
-  $('#errors-table tbody').replaceChildren(...errors.slice(0, 30).map((e) => el('tr', { class: 'rejected' },
+  $('#errors-table tbody').replaceChildren(...errors.slice(0, 30).map((e) => el('tr', {},
     el('td', {}, time(e.at)), el('td', {}, e.group), el('td', { class: 'outcome-' + e.outcome }, e.outcome),
     el('td', {}, e.code), el('td', { class: 'num' }, e.events), el('td', { title: e.reason || '' }, e.reason))));
   return d;
@@ -321,7 +321,7 @@ async function showDlq(group, reason) {
   $('#dlq-table tbody').replaceChildren(...d.records.map((r) => {
     const box = el('input', { type: 'checkbox', value: r.id, checked: checked.has(r.id) });
     box.addEventListener('change', dlqSelection);
-    return el('tr', { class: 'rejected', 'data-id': r.id, 'data-message-id': r.messageId || '' },
+    return el('tr', { class: 'dead', 'data-id': r.id, 'data-message-id': r.messageId || '' },
       el('td', {}, box), el('td', {}, time(r.time)), el('td', {}, r.code), el('td', {}, r.projectId), el('td', {}, r.type),
       el('td', {}, el('a', { href: '#event/' + encodeURIComponent(r.messageId || '') }, r.messageId || '')),
       el('td', { class: 'num' }, r.attempts),
@@ -376,7 +376,8 @@ async function showReplay(group) {
   box.replaceChildren(
     el('p', { id: 'replay-state', 'data-state': r.state }, 'Replay of ' + group + ' from ' + time(r.from) + ' to ' + time(r.to)
       + ' (' + r.types.join(', ') + '): ' + r.state + (r.error ? ': ' + r.error : '')),
-    el('p', {}, 'Copied ', el('strong', { id: 'replay-copied' }, String(r.copied)), ' of ',
+    el('p', {}, 'Copied ', el('strong', { id: 'replay-copied' }, String(r.copied)),
+      r.state === 'done' ? ' of ' : ' of at most ',
       el('strong', { id: 'replay-total' }, String(r.total)), ' into ' + r.retryTopic + '; delivered since it started: ',
       el('strong', { id: 'replay-delivered' }, String(r.delivered)), '.'),
     el('progress', { max: Math.max(1, r.total), value: r.copied }));

@@ -3,7 +3,6 @@ package dev.sluice.console;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,43 +77,63 @@ final class ConsumerLag {
         }
         var ends = admin.listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
                 .get(15, TimeUnit.SECONDS);
-        long records = 0;
         long parked = 0;
-        Map<TopicPartition, Long> behind = new HashMap<>();
+        Map<TopicPartition, long[]> behind = new HashMap<>(); // {committed, end}
         for (var e : ends.entrySet()) {
-            long lag = Math.max(0, e.getValue().offset() - committed.get(e.getKey()).offset());
+            long committedOffset = committed.get(e.getKey()).offset();
+            long lag = Math.max(0, e.getValue().offset() - committedOffset);
             if (e.getKey().topic().equals(retryTopic)) {
                 parked += lag;
-            } else {
-                records += lag;
-                if (lag > 0) {
-                    behind.put(e.getKey(), committed.get(e.getKey()).offset());
-                }
+            } else if (lag > 0) {
+                behind.put(e.getKey(), new long[] {committedOffset, e.getValue().offset()});
             }
         }
-        return new Lag(records, behind.isEmpty() ? null : oldestAgeSeconds(behind), parked);
+        Map<TopicPartition, Long> first = behind.isEmpty() ? Map.of() : firstTimestamps(behind);
+        long records = 0;
+        long oldest = Long.MAX_VALUE;
+        for (var e : behind.entrySet()) {
+            Long ts = first.get(e.getKey());
+            if (ts != null && ts == NO_RECORD) {
+                continue; // only transaction markers after the committed offset: nothing to consume
+            }
+            records += e.getValue()[1] - e.getValue()[0];
+            if (ts != null) {
+                oldest = Math.min(oldest, ts);
+            }
+        }
+        Long seconds = oldest == Long.MAX_VALUE ? null : Math.max(0, clock.millis() - oldest) / 1000;
+        return new Lag(records, seconds, parked);
     }
 
-    /** Reads the first unconsumed record of each partition behind: the oldest one's age, in seconds. */
-    private Long oldestAgeSeconds(Map<TopicPartition, Long> positions) {
+    /** Marks a partition with no record between the committed offset and the end. */
+    private static final long NO_RECORD = -1;
+
+    /**
+     * The timestamp of the first unconsumed record of each partition behind, {@link #NO_RECORD} where the
+     * gap holds only transaction markers (the typed topics are written in transactions), absent where it
+     * could not be read in time.
+     */
+    private Map<TopicPartition, Long> firstTimestamps(Map<TopicPartition, long[]> behind) {
         try (Consumer<byte[], byte[]> consumer = clients.consumer("sluice-console-lag")) {
-            consumer.assign(positions.keySet());
-            positions.forEach(consumer::seek);
-            Map<TopicPartition, Long> firstTimestamp = new HashMap<>();
+            consumer.assign(behind.keySet());
+            behind.forEach((tp, range) -> consumer.seek(tp, range[0]));
+            Map<TopicPartition, Long> found = new HashMap<>();
             long deadline = clock.millis() + 5_000;
-            Collection<TopicPartition> waiting = new ArrayList<>(positions.keySet());
-            while (!waiting.isEmpty() && clock.millis() < deadline) {
+            while (found.size() < behind.size() && clock.millis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (firstTimestamp.putIfAbsent(tp, r.timestamp()) == null) {
-                        waiting.remove(tp);
+                    if (found.putIfAbsent(tp, r.timestamp()) == null) {
+                        consumer.pause(List.of(tp));
+                    }
+                }
+                for (TopicPartition tp : behind.keySet()) {
+                    if (!found.containsKey(tp) && consumer.position(tp) >= behind.get(tp)[1]) {
+                        found.put(tp, NO_RECORD);
                         consumer.pause(List.of(tp));
                     }
                 }
             }
-            long now = clock.millis();
-            return firstTimestamp.values().stream().mapToLong(t -> Math.max(0, now - t) / 1000).max().stream()
-                    .boxed().findFirst().orElse(null);
+            return found;
         }
     }
 }

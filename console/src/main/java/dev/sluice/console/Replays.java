@@ -58,6 +58,7 @@ final class Replays implements AutoCloseable {
         final Instant to;
         final List<EventType> types;
         final Instant startedAt;
+        /** Offsets in the range while copying (an upper bound: transaction markers take offsets); records once done. */
         final AtomicLong total = new AtomicLong();
         final AtomicLong copied = new AtomicLong();
         final AtomicReference<State> state = new AtomicReference<>(State.COUNTING);
@@ -166,6 +167,10 @@ final class Replays implements AutoCloseable {
             clients.producer().flush();
             if (!failed.isEmpty()) {
                 throw failed.get(0);
+            }
+            if (!r.cancel) {
+                // offsets counted transaction markers too: the records copied are the true total
+                r.total.set(r.copied.get());
             }
             r.state.set(r.cancel ? State.CANCELLED : State.DONE);
         } catch (Exception e) {
