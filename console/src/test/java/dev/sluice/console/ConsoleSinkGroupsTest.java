@@ -56,7 +56,8 @@ class ConsoleSinkGroupsTest {
 
     private static final String TOKEN = "sink-groups-token-0123456789";
     private static final String SINK = "sink-forwarder";
-    private static final String GROUP = "sluice-sink-forwarder";
+    /** A unit group of the forwarder of this test's own: the browser test's forwarder is sluice-sink-forwarder. */
+    private static final String GROUP = "sluice-sink-forwarder.t" + ProcessHandle.current().pid();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -139,7 +140,8 @@ class ConsoleSinkGroupsTest {
         String retry = topics.retry(SINK, GROUP);
 
         JsonNode dlq = get("/api/dlq/" + GROUP);
-        assertThat(dlq.get("dlqTopic").asText()).isEqualTo(topics.dlq(SINK, GROUP));
+        assertThat(dlq.get("dlqTopic").asText()).isEqualTo(topics.dlq(SINK, GROUP))
+                .isEqualTo(topics.prefix() + "dlq.sink-forwarder.t" + ProcessHandle.current().pid());
         assertThat(dlq.get("reasons").get("http_400").asInt()).isEqualTo(2);
         assertThat(dlq.get("reasons").get("http_413").asInt()).isEqualTo(1);
         assertThat(dlq.get("records")).hasSize(3);
