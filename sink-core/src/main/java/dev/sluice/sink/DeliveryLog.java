@@ -123,7 +123,9 @@ final class DeliveryLog implements AutoCloseable {
         if (!enabled() || outcomes.isEmpty()) {
             return;
         }
-        if (closing || queuedEvents.get() + outcomes.events() > MAX_QUEUED_EVENTS
+        int queued = queuedEvents.get();
+        // a batch bigger than the bound still goes through when nothing waits
+        if (closing || queued > 0 && queued + outcomes.events() > MAX_QUEUED_EVENTS
                 || !queue.offer(new Settled(outcomes, atMillis))) {
             lost(outcomes.groups(), "the delivery log's writer is behind");
             return;

@@ -181,4 +181,39 @@ class SettlementLogTest {
         assertThat(r.settled).isTrue();
         assertThat(logged()).isEmpty();
     }
+
+    @Test
+    void aWriterStuckOnKafkaNeverHoldsUpTheCallerAndCountsWhatItDrops() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MockProducer<String, byte[]> stuck = new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+                try {
+                    release.await(); // as a send does while Kafka's metadata does not come
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.send(record, callback);
+            }
+        };
+        DeliveryLog stuckLog = new DeliveryLog(stuck, "t.deliveries", "sink-fake", "stuck", registry, clock,
+                DeliveryLog.MAX_ENTRY_BYTES);
+        int batches = 3_000;
+        for (int b = 0; b < batches; b++) {
+            OutcomeGroups g = new OutcomeGroups();
+            for (int i = 0; i < 50; i++) {
+                g.add(Outcome.DELIVERED, null, null, 0, new Event("m" + b + "-" + i, "p", "track", 1, 1));
+            }
+            stuckLog.write(g, T0.toEpochMilli());
+        }
+        double dropped = registry.counter("sluice.sink.delivery.log.errors", "sink", "sink-fake", "group", "stuck")
+                .count();
+        // at most 50,000 events wait: of 3,000 batches of 50, 1,000 at most are queued (one more is in the writer's hands)
+        assertThat(dropped).isGreaterThanOrEqualTo(batches - 1_001);
+        release.countDown();
+        stuckLog.close();
+        assertThat(stuck.history().size() + dropped).isEqualTo(batches);
+    }
 }
