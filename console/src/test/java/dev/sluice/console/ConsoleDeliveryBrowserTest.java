@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -112,8 +112,24 @@ class ConsoleDeliveryBrowserTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    /** Waits ignoring elements the page replaced meanwhile: it re-renders whenever the delivery log moves. */
     private static WebDriverWait waitUpTo(int seconds) {
-        return new WebDriverWait(browser.driver, Duration.ofSeconds(seconds));
+        WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** The text of an element found afresh (the page may have re-rendered since the last look). */
+    private static String text(By by) {
+        return waitUpTo(10).until(d -> d.findElement(by).getText());
+    }
+
+    /** Clicks an element found afresh; retried only when the page replaced it before the click landed. */
+    private static void click(By by) {
+        waitUpTo(10).until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
     }
 
     private static String page(String hash) {
@@ -145,38 +161,35 @@ class ConsoleDeliveryBrowserTest {
         driver.get(page("#event/m-good"));
         waitUpTo(60).until(d -> d.findElements(By.cssSelector("li.delivery[data-group='" + GROUP
                 + "'][data-outcome='delivered']")).size() == 1);
-        assertThat(driver.findElement(By.cssSelector("li.delivery")).getText()).contains("delivered at")
-                .contains("latency");
+        assertThat(text(By.cssSelector("li.delivery"))).contains("delivered at").contains("latency");
         browser.screenshot("event-destinations");
         driver.get(page("#event/m-poison"));
         waitUpTo(60).until(d -> d.findElements(By.cssSelector("li.delivery[data-outcome='dead_lettered']")).size() == 1);
-        assertThat(driver.findElement(By.cssSelector("li.delivery")).getText()).contains("http_400")
-                .contains("invalid event m-poison");
+        assertThat(text(By.cssSelector("li.delivery"))).contains("http_400").contains("invalid event m-poison");
         assertThat(segment.messageIds()).containsExactly("m-good");
 
         // Destinations: the group with what it did
         driver.get(page("#destinations"));
-        WebElement row = waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#destinations-table tr[data-group='" + GROUP + "']")));
-        waitUpTo(30).until(d -> d.findElement(By.cssSelector("#destinations-table tr[data-group='" + GROUP
-                + "'] td:nth-child(8)")).getText().equals("0"));
-        assertThat(row.findElement(By.cssSelector("td:nth-child(3)")).getText()).isEqualTo("0.2"); // 1 in 5 min
-        assertThat(row.findElement(By.cssSelector("td:nth-child(6)")).getText()).isEqualTo("0.2");
-        assertThat(driver.findElement(By.id("errors-table")).getText()).contains("http_400");
+        String row = "#destinations-table tr[data-group='" + GROUP + "']";
+        waitUpTo(30).until(d -> d.findElement(By.cssSelector(row + " td:nth-child(8)")).getText().equals("0"));
+        assertThat(text(By.cssSelector(row + " td:nth-child(3)"))).isEqualTo("0.2"); // 1 in 5 min
+        assertThat(text(By.cssSelector(row + " td:nth-child(6)"))).isEqualTo("0.2");
+        assertThat(text(By.id("errors-table"))).contains("http_400");
         browser.screenshot("destinations");
 
         // DLQ: the poison event, with its reason
-        row.findElement(By.linkText("DLQ")).click();
-        WebElement dead = waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#dlq-table tbody tr[data-message-id='m-poison']")));
-        assertThat(dead.getText()).contains("http_400").contains("invalid event m-poison");
-        assertThat(driver.findElement(By.id("dlq-reasons")).getText()).contains("http_400 (1)");
+        click(By.cssSelector(row + " a[href^='#dlq/']"));
+        By dead = By.cssSelector("#dlq-table tbody tr[data-message-id='m-poison']");
+        waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(dead));
+        assertThat(text(dead)).contains("http_400").contains("invalid event m-poison");
+        assertThat(text(By.id("dlq-reasons"))).contains("http_400 (1)");
         browser.screenshot("dlq");
 
         // fix the destination, then redrive from the page; the row follows it to delivered
         segment.refusePoison(false);
-        dead.findElement(By.cssSelector("input[type=checkbox]")).click();
-        driver.findElement(By.id("redrive-selected")).click();
+        click(By.cssSelector("#dlq-table tbody tr[data-message-id='m-poison'] input[type=checkbox]"));
+        waitUpTo(10).until(d -> d.findElement(By.id("redrive-selected")).isEnabled());
+        click(By.id("redrive-selected"));
         waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-status"),
                 "1 record(s) sent to"));
         waitUpTo(60).until(d -> d.findElement(By.cssSelector("#dlq-table tbody tr[data-message-id='m-poison'] td.status"))
@@ -186,7 +199,7 @@ class ConsoleDeliveryBrowserTest {
 
         driver.get(page("#event/m-poison"));
         waitUpTo(30).until(d -> d.findElements(By.cssSelector("li.delivery[data-outcome='delivered']")).size() == 1);
-        assertThat(driver.findElement(By.cssSelector("li.delivery")).getText()).contains(GROUP).contains("delivered at");
+        assertThat(text(By.cssSelector("li.delivery"))).contains(GROUP).contains("delivered at");
         browser.screenshot("event-redriven");
 
         // Replay: the range again, for this group alone; Segment gets both once more
@@ -196,11 +209,10 @@ class ConsoleDeliveryBrowserTest {
         driver.findElement(By.cssSelector("#replay-form input[name=from]")).sendKeys(before.toString());
         driver.findElement(By.cssSelector("#replay-form input[name=to]")).sendKeys(Instant.now().toString());
         driver.findElement(By.cssSelector("#replay-form input[name=types]")).sendKeys("track");
-        driver.findElement(By.id("replay-start")).click();
+        click(By.id("replay-start"));
         waitUpTo(30).until(d -> "done".equals(d.findElement(By.id("replay-state")).getDomAttribute("data-state")));
-        assertThat(driver.findElement(By.id("replay-total")).getText())
-                .as(driver.findElement(By.id("replay-progress")).getText()).isEqualTo("2");
-        assertThat(driver.findElement(By.id("replay-copied")).getText()).isEqualTo("2");
+        assertThat(text(By.id("replay-total"))).as(text(By.id("replay-progress"))).isEqualTo("2");
+        assertThat(text(By.id("replay-copied"))).isEqualTo("2");
         waitUpTo(60).until(d -> d.findElement(By.id("replay-delivered")).getText().equals("2"));
         browser.screenshot("replay");
         assertThat(Collections.frequency(segment.messageIds(), "m-good")).isEqualTo(2);
