@@ -21,6 +21,30 @@ async function api(path) {
   return r.json();
 }
 
+async function post(path, body) {
+  const r = await fetch(path, { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (r.status === 401) { location.href = '/login'; throw new Error('not logged in'); }
+  const answer = await r.json();
+  if (!r.ok) throw new Error(answer.message || (path + ': ' + r.status));
+  return answer;
+}
+
+function ms(v) { return v == null ? '' : (v < 1000 ? v + ' ms' : (v / 1000).toFixed(1) + ' s'); }
+
+// One event's status in one sink group, as a sentence.
+function statusText(s) {
+  const why = s.code ? ': ' + s.code + (s.reason ? ' (' + s.reason + ')' : '') : '';
+  switch (s.outcome) {
+    case 'delivered': return 'delivered at ' + time(s.at) + ' (latency ' + ms(s.latencyMs) + ')';
+    case 'retrying': return 'retrying (attempts ' + s.attempts + ', next try ' + time(s.nextAttemptAt) + ')' + why;
+    case 'parked': return 'parked (due ' + time(s.nextAttemptAt) + ', attempts ' + s.attempts + ')' + why;
+    case 'discarded': return 'discarded' + why;
+    case 'dead_lettered': return 'dead-lettered after ' + s.attempts + ' attempts' + why;
+    default: return s.outcome + why;
+  }
+}
+
 function time(iso) { return iso ? iso.replace('T', ' ').replace('Z', '') : ''; }
 
 function eventRow(e) {
@@ -177,7 +201,17 @@ async function showPath(messageId) {
     li.classList.add('rejected');
     steps.append(li);
   }
-  if (p.routed.length) steps.append(step('Destinations: ' + p.deliveries.note));
+  if (p.routed.length || p.deliveries.length) {
+    const li = step(p.deliveries.length ? 'Destinations:' : 'Destinations: no sink group has logged this event yet '
+      + '(or the console\u2019s delivery index no longer holds it).');
+    const list = el('ul', { class: 'deliveries' });
+    for (const s of p.deliveries) {
+      list.append(el('li', { class: 'delivery', 'data-group': s.group, 'data-outcome': s.outcome },
+        el('strong', {}, s.group), ' ', el('span', { class: 'outcome-' + s.outcome }, statusText(s))));
+    }
+    li.append(list);
+    steps.append(li);
+  }
   box.append(steps);
   $('#event-path').replaceChildren(box);
 }
@@ -217,12 +251,175 @@ async function showRejected(reason) {
   }));
 }
 
+// ---- Destinations -----------------------------------------------------------------------------
+let groupNames = [];
+
+function rate(v) { return v == null ? '' : (Math.round(v * 10) / 10).toString(); }
+
+async function showDestinations() {
+  const d = await api('/api/destinations');
+  groupNames = d.groups.map((g) => g.group);
+  const errors = [];
+  $('#destinations-note').textContent = (d.clusterError ? d.clusterError + '. ' : '') + 'Per sink group, from the '
+    + 'delivery log (rates over the last five minutes, latency over the last fifteen) and the group\u2019s committed offsets.';
+  $('#destinations-table tbody').replaceChildren(...d.groups.map((g) => {
+    const pm = g.perMinute || {};
+    for (const e of g.lastErrors || []) errors.push(Object.assign({ group: g.group }, e));
+    const links = el('td', {});
+    if (g.sink) {
+      links.append(el('a', { href: '#dlq/' + encodeURIComponent(g.group) }, 'DLQ'), ' ',
+        el('a', { href: '#replay/' + encodeURIComponent(g.group) }, 'Replay'));
+    }
+    return el('tr', { 'data-group': g.group },
+      el('td', {}, g.group), el('td', {}, g.sink || '?'),
+      el('td', { class: 'num' }, rate(pm.delivered)), el('td', { class: 'num' }, rate(pm.retrying)),
+      el('td', { class: 'num' }, rate(pm.parked)), el('td', { class: 'num' }, rate(pm.dead_lettered)),
+      el('td', { class: 'num' }, rate(pm.discarded)),
+      el('td', { class: 'num', title: g.lagError || '' }, g.lagRecords == null ? (g.lagError ? 'error' : '') : g.lagRecords),
+      el('td', { class: 'num' }, g.lagSeconds == null ? (g.lagRecords === 0 ? '0' : '') : g.lagSeconds),
+      el('td', { class: 'num' }, g.parked == null ? '' : g.parked),
+      el('td', { class: 'num' }, ms(g.p50Ms)), el('td', { class: 'num' }, ms(g.p95Ms)), links);
+  }));
+  errors.sort((a, b) => (a.at < b.at ? 1 : -1));
+  $('#errors-table tbody').replaceChildren(...errors.slice(0, 30).map((e) => el('tr', {},
+    el('td', {}, time(e.at)), el('td', {}, e.group), el('td', { class: 'outcome-' + e.outcome }, e.outcome),
+    el('td', {}, e.code), el('td', { class: 'num' }, e.events), el('td', { title: e.reason || '' }, e.reason))));
+  return d;
+}
+
+async function groupOptions(select, chosen) {
+  if (!groupNames.length) {
+    const d = await api('/api/destinations');
+    groupNames = d.groups.filter((g) => g.sink).map((g) => g.group);
+  }
+  const names = groupNames.includes(chosen) || !chosen ? groupNames : groupNames.concat([chosen]);
+  select.replaceChildren(el('option', { value: '' }, 'choose a group'), ...names.map((n) => el('option', { value: n }, n)));
+  select.value = chosen || '';
+}
+
+// ---- DLQ --------------------------------------------------------------------------------------
+const dlq = { group: '', reason: '' };
+
+async function showDlq(group, reason) {
+  dlq.group = group;
+  dlq.reason = reason || '';
+  await groupOptions($('#dlq-group'), group);
+  if (!group) { $('#dlq-table tbody').replaceChildren(); $('#dlq-reasons').replaceChildren(); return; }
+  const d = await api('/api/dlq/' + encodeURIComponent(group) + (reason ? '?reason=' + encodeURIComponent(reason) : ''));
+  if (d.code) { $('#dlq-topic').textContent = d.message; return; }
+  $('#dlq-topic').textContent = d.dlqTopic + ' \u2192 redrive into ' + d.retryTopic + ' (the newest '
+    + d.shownPerPartition + ' records of each partition are shown)';
+  const base = '#dlq/' + encodeURIComponent(group);
+  const total = Object.values(d.reasons).reduce((a, b) => a + b, 0);
+  const chips = [el('a', { class: 'reason' + (reason ? '' : ' active'), href: base }, 'all (' + total + ')')];
+  for (const [code, n] of Object.entries(d.reasons)) {
+    chips.push(el('a', { class: 'reason' + (reason === code ? ' active' : ''), href: base + '/' + encodeURIComponent(code),
+      'data-reason': code }, code + ' (' + n + ')'));
+  }
+  $('#dlq-reasons').replaceChildren(...chips);
+  const checked = new Set([...document.querySelectorAll('#dlq-table tbody input:checked')].map((c) => c.value));
+  $('#dlq-table tbody').replaceChildren(...d.records.map((r) => {
+    const box = el('input', { type: 'checkbox', value: r.id, checked: checked.has(r.id) });
+    box.addEventListener('change', dlqSelection);
+    return el('tr', { class: 'dead', 'data-id': r.id, 'data-message-id': r.messageId || '' },
+      el('td', {}, box), el('td', {}, time(r.time)), el('td', {}, r.code), el('td', {}, r.projectId), el('td', {}, r.type),
+      el('td', {}, el('a', { href: '#event/' + encodeURIComponent(r.messageId || '') }, r.messageId || '')),
+      el('td', { class: 'num' }, r.attempts),
+      el('td', { class: 'status outcome-' + (r.status ? r.status.outcome : '') }, r.status ? statusText(r.status) : ''),
+      el('td', { title: r.reason || '' }, r.reason));
+  }));
+  const byReason = $('#redrive-reason');
+  byReason.hidden = !reason;
+  byReason.textContent = 'Redrive all ' + (d.reasons[reason] || 0) + ' with ' + reason;
+  dlqSelection();
+}
+
+function dlqSelection() {
+  const n = document.querySelectorAll('#dlq-table tbody input:checked').length;
+  $('#redrive-selected').disabled = n === 0;
+  $('#redrive-selected').textContent = 'Redrive selected' + (n ? ' (' + n + ')' : '');
+}
+
+async function redrive(body) {
+  $('#redrive-status').textContent = 'redriving…';
+  try {
+    const r = await post('/api/dlq/' + encodeURIComponent(dlq.group) + '/redrive', body);
+    $('#redrive-status').textContent = r.redriven + ' record(s) sent to ' + r.retryTopic
+      + ': the column \u201cNow\u201d follows them from the delivery log.';
+    for (const c of document.querySelectorAll('#dlq-table tbody input:checked')) c.checked = false;
+    dlqSelection();
+  } catch (e) {
+    $('#redrive-status').textContent = 'redrive failed: ' + e.message;
+  }
+}
+
+$('#dlq-group').addEventListener('change', (ev) => { location.hash = '#dlq/' + encodeURIComponent(ev.target.value); });
+$('#dlq-all').addEventListener('change', (ev) => {
+  for (const c of document.querySelectorAll('#dlq-table tbody input')) c.checked = ev.target.checked;
+  dlqSelection();
+});
+$('#redrive-selected').addEventListener('click', () => redrive({
+  ids: [...document.querySelectorAll('#dlq-table tbody input:checked')].map((c) => c.value) }));
+$('#redrive-reason').addEventListener('click', () => redrive({ reason: dlq.reason }));
+
+// ---- Replay -----------------------------------------------------------------------------------
+const replay = { group: '' };
+
+async function showReplay(group) {
+  replay.group = group;
+  await groupOptions($('#replay-group'), group);
+  const box = $('#replay-progress');
+  if (!group) { box.replaceChildren(el('p', { class: 'muted' }, 'Choose a group.')); return; }
+  const r = await api('/api/replay/' + encodeURIComponent(group));
+  $('#replay-cancel').hidden = !(r.state === 'counting' || r.state === 'copying');
+  if (!r.state) { box.replaceChildren(el('p', { class: 'muted' }, 'No replay of ' + group + ' since the console started.')); return; }
+  box.replaceChildren(
+    el('p', { id: 'replay-state', 'data-state': r.state }, 'Replay of ' + group + ' from ' + time(r.from) + ' to ' + time(r.to)
+      + ' (' + r.types.join(', ') + '): ' + r.state + (r.error ? ': ' + r.error : '')),
+    el('p', {}, 'Copied ', el('strong', { id: 'replay-copied' }, String(r.copied)),
+      r.state === 'done' ? ' of ' : ' of at most ',
+      el('strong', { id: 'replay-total' }, String(r.total)), ' into ' + r.retryTopic + '; delivered since it started: ',
+      el('strong', { id: 'replay-delivered' }, String(r.delivered)), '.'),
+    el('progress', { max: Math.max(1, r.total), value: r.copied }));
+}
+
+$('#replay-group').addEventListener('change', (ev) => { location.hash = '#replay/' + encodeURIComponent(ev.target.value); });
+$('#replay-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  const types = f.types.value.split(',').map((t) => t.trim()).filter((t) => t && t !== 'all');
+  try {
+    await post('/api/replay/' + encodeURIComponent(f.group.value), { from: f.from.value.trim(), to: f.to.value.trim(), types });
+  } catch (e) {
+    alert('replay refused: ' + e.message);
+  }
+  showReplay(f.group.value);
+});
+$('#replay-cancel').addEventListener('click', async () => {
+  await post('/api/replay/' + encodeURIComponent(replay.group) + '/cancel', {});
+  showReplay(replay.group);
+});
+
+// ---- Delivery log updates, pushed -------------------------------------------------------------
+let current = { name: 'live', value: '' };
+
+function onDeliveries(m) {
+  const u = JSON.parse(m.data);
+  const concerns = (group) => u.groups.includes(group);
+  if (current.name === 'event' && current.value && (u.truncated || u.messageIds.includes(current.value))) showPath(current.value);
+  if (current.name === 'destinations') showDestinations();
+  if (current.name === 'dlq' && dlq.group && concerns(dlq.group)) showDlq(dlq.group, dlq.reason);
+  if (current.name === 'replay' && replay.group && concerns(replay.group)) showReplay(replay.group);
+}
+new EventSource('/api/deliveries/live').addEventListener('deliveries', onDeliveries);
+
 // ---- Navigation -------------------------------------------------------------------------------
 function route() {
-  const [view, arg] = (location.hash.slice(1) || 'live').split('/');
-  const name = ['live', 'event', 'user', 'rejected'].includes(view) ? view : 'live';
+  const [view, arg, arg2] = (location.hash.slice(1) || 'live').split('/');
+  const name = ['live', 'event', 'user', 'destinations', 'dlq', 'replay', 'rejected'].includes(view) ? view : 'live';
   const section = name === 'user' ? 'event' : name;
-  for (const s of ['live', 'event', 'rejected']) {
+  current = { name, value: arg ? decodeURIComponent(arg) : '' };
+  for (const s of ['live', 'event', 'destinations', 'dlq', 'replay', 'rejected']) {
     $('#view-' + s).hidden = s !== section;
     $('#nav-' + s).classList.toggle('active', s === section);
   }
@@ -231,6 +428,9 @@ function route() {
   if (name === 'event' && value) showPath(value);
   if (name === 'user' && value) { $('#event-lookup').userId.value = value; showUser(value); }
   if (name === 'rejected') showRejected(value);
+  if (name === 'destinations') showDestinations();
+  if (name === 'dlq') showDlq(value, arg2 ? decodeURIComponent(arg2) : '');
+  if (name === 'replay') showReplay(value);
 }
 
 window.addEventListener('hashchange', route);

@@ -22,6 +22,20 @@ class TopicsTest {
     }
 
     @Test
+    void eachConsumerGroupOfASinkHasItsOwnRetryTopicAndDlq() {
+        Topics t = new Topics("p.");
+        assertThat(Topics.sinkGroup("sink-webhook")).isEqualTo("sluice-sink-webhook");
+        assertThat(t.retry("sink-webhook", "sluice-sink-webhook")).isEqualTo("p.retry.sink-webhook");
+        assertThat(t.dlq("sink-webhook", "sluice-sink-webhook")).isEqualTo("p.dlq.sink-webhook");
+        assertThat(t.retry("sink-webhook", "sluice-sink-webhook.orders")).isEqualTo("p.retry.sink-webhook.orders");
+        assertThat(t.dlq("sink-webhook", "sluice-sink-webhook.a b")).isEqualTo("p.dlq.sink-webhook.a_b");
+        assertThat(t.retry("sink-forwarder", "aio-segment")).isEqualTo("p.retry.sink-forwarder.aio-segment");
+        assertThat(t.dlq("sink-forwarder", "team/segment")).isEqualTo("p.dlq.sink-forwarder.team_segment");
+        // a group that only starts like the sink's own is another group, named in full
+        assertThat(t.dlq("sink-webhook", "sluice-sink-webhook.")).isEqualTo("p.dlq.sink-webhook.sluice-sink-webhook.");
+    }
+
+    @Test
     void typesParseFromWireNamesAndInitials() {
         assertThat(EventType.fromWire("screen")).contains(EventType.SCREEN);
         assertThat(EventType.fromWire("SCREEN")).isEmpty();

@@ -59,6 +59,15 @@ final class AccessGuard {
         return sessions.valid(ctx.cookie(COOKIE));
     }
 
+    /** How a request proved itself, for the log of who redrove or replayed what: token, session or loopback. */
+    static String who(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return "token";
+        }
+        return ctx.cookie(COOKIE) != null ? "session" : "loopback";
+    }
+
     /** Compares in constant time, so response timing tells nothing about how much of a guess was right. */
     boolean tokenMatches(String candidate) {
         return token != null && candidate != null

@@ -30,16 +30,36 @@ public final class Console implements AutoCloseable {
     private final TopicTail tail;
     private final Thread tailThread;
     private final LiveFeed live = new LiveFeed();
+    private final Deliveries deliveries;
+    private final DeliveryFeed deliveryFeed = new DeliveryFeed();
+    private final ConsoleMetrics metrics = new ConsoleMetrics();
+    private final ClusterClients clients;
+    private final Replays replays;
+    private final SinkGroupsApi groupsApi;
+    private final AutoCloseable deliverySubscription;
     private final AccessGuard guard;
     private final Sessions sessions;
     private final Map<String, Asset> assets;
     private final Javalin app;
     private final AutoCloseable subscription;
 
-    private Console(ConsoleConfig config, Consumer<byte[], byte[]> consumer, Clock clock) {
+    private Console(ConsoleConfig config, Consumer<byte[], byte[]> consumer, ClusterClients clients, Clock clock) {
         this.config = config;
         this.events = new RecentEvents(config.indexSize());
-        this.tail = new TopicTail(consumer, config.kafka().topics(), events, config.historyPerPartition(), clock);
+        this.deliveries = new Deliveries(config.indexSize(), clock);
+        this.tail = new TopicTail(consumer, config.kafka().topics(), events, deliveries, config.historyPerPartition(),
+                clock);
+        this.clients = clients;
+        this.replays = new Replays(clients, config.kafka().topics(), deliveries, metrics, clock);
+        this.groupsApi = new SinkGroupsApi(config.kafka().topics(), deliveries, new ConsumerLag(clients, clock),
+                new DeadLetters(clients, clock), replays, metrics, deliveryFeed, clock);
+        this.deliverySubscription = deliveries.subscribe(deliveryFeed::publish);
+        metrics.sseClients("live", live::clientCount);
+        metrics.sseClients("deliveries", deliveryFeed::clientCount);
+        metrics.indexSize("routed", () -> events.sizes()[0]);
+        metrics.indexSize("rejected", () -> events.sizes()[1]);
+        metrics.indexSize("received", () -> events.sizes()[2]);
+        metrics.indexSize("delivery_message_ids", deliveries::size);
         this.tailThread = new Thread(tail, "console-kafka");
         this.tailThread.setDaemon(true);
         this.sessions = new Sessions(clock);
@@ -65,7 +85,16 @@ public final class Console implements AutoCloseable {
             c.routes.get("/api/events", ctx -> json(ctx, ConsoleJson.list(events.newest(filter(ctx), limit(ctx)))));
             c.routes.get("/api/event", this::event);
             c.routes.get("/api/messages/{messageId}", ctx -> json(ctx,
-                    ConsoleJson.path(events.path(ctx.pathParam("messageId")))));
+                    ConsoleJson.path(events.path(ctx.pathParam("messageId")), deliveries.of(ctx.pathParam("messageId")))));
+            c.routes.get("/api/destinations", groupsApi::destinations);
+            c.routes.get("/api/dlq/{group}", groupsApi::dlq);
+            c.routes.post("/api/dlq/{group}/redrive", groupsApi::redrive);
+            c.routes.get("/api/replay/{group}", groupsApi::replay);
+            c.routes.post("/api/replay/{group}", groupsApi::startReplay);
+            c.routes.post("/api/replay/{group}/cancel", groupsApi::cancelReplay);
+            c.routes.sse("/api/deliveries/live", deliveryFeed::open);
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
             c.routes.get("/api/rejected", ctx -> {
                 String reason = blankToNull(ctx.queryParam("reason"));
                 json(ctx, ConsoleJson.rejected(events.rejectedReasons(), events.rejected(reason, limit(ctx))));
@@ -85,11 +114,12 @@ public final class Console implements AutoCloseable {
 
     /** Starts reading Kafka and listening on {@code bind:port}. */
     public static Console start(ConsoleConfig config) {
-        return start(config, TopicTail.consumer(config.kafka().bootstrapServers()), Clock.systemUTC());
+        return start(config, TopicTail.consumer(config.kafka().bootstrapServers()),
+                new ClusterClients(config.kafka().bootstrapServers()), Clock.systemUTC());
     }
 
-    static Console start(ConsoleConfig config, Consumer<byte[], byte[]> consumer, Clock clock) {
-        Console console = new Console(config, consumer, clock);
+    static Console start(ConsoleConfig config, Consumer<byte[], byte[]> consumer, ClusterClients clients, Clock clock) {
+        Console console = new Console(config, consumer, clients, clock);
         console.tailThread.start();
         try {
             console.app.start(config.bind(), config.port());
@@ -123,7 +153,8 @@ public final class Console implements AutoCloseable {
             return;
         }
         ctx.skipRemainingHandlers();
-        if (refusal.status() == 401 && ctx.method().name().equals("GET") && !ctx.path().startsWith("/api/")) {
+        if (refusal.status() == 401 && ctx.method().name().equals("GET") && !ctx.path().startsWith("/api/")
+                && !ctx.path().equals("/metrics")) { // a scraper gets a 401, not the login page
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
             return;
         }
@@ -216,10 +247,13 @@ public final class Console implements AutoCloseable {
     public void close() {
         try {
             subscription.close();
+            deliverySubscription.close();
         } catch (Exception e) {
             LOG.warn("event=console_stop_failed error=\"{}\"", e.toString());
         }
         live.close();
+        deliveryFeed.close();
+        replays.close();
         app.stop();
         tail.stop();
         try {
@@ -227,6 +261,7 @@ public final class Console implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        clients.close();
         LOG.info("event=console_stopped");
     }
 

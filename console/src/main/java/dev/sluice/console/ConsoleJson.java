@@ -13,14 +13,6 @@ final class ConsoleJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * Where per-destination delivery status will come from. Until sinks write a delivery log this says
-     * so on the page instead of guessing from consumer offsets.
-     */
-    static final String DELIVERIES_NOT_RECORDED = "Delivery to each destination is not recorded yet: the sinks' "
-            + "delivery log (issue 14, a later part) will show delivered, retrying, parked, discarded or "
-            + "dead-lettered here.";
-
     private ConsoleJson() {
     }
 
@@ -85,7 +77,26 @@ final class ConsoleJson {
         return o;
     }
 
-    static ObjectNode path(RecentEvents.EventPath path) {
+    /** One event's latest status in one sink group, from the delivery log. */
+    static ObjectNode status(Deliveries.Status s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("group", s.group());
+        o.put("sink", s.sink());
+        o.put("outcome", s.outcome().wireName());
+        o.put("at", java.time.Instant.ofEpochMilli(s.atMillis()).toString());
+        o.put("code", s.code());
+        o.put("reason", s.reason());
+        if (s.nextAttemptAtMillis() > 0) {
+            o.put("nextAttemptAt", java.time.Instant.ofEpochMilli(s.nextAttemptAtMillis()).toString());
+        }
+        o.put("attempts", s.attempts());
+        o.put("latencyMs", s.latencyMillis());
+        o.put("projectId", s.projectId());
+        o.put("type", s.type());
+        return o;
+    }
+
+    static ObjectNode path(RecentEvents.EventPath path, Map<String, Deliveries.Status> statuses) {
         ObjectNode o = JSON.createObjectNode();
         o.put("messageId", path.messageId());
         ArrayNode received = o.putArray("received");
@@ -101,9 +112,8 @@ final class ConsoleJson {
         path.routed().forEach(e -> routed.add(detail(e, path.received())));
         ArrayNode rejected = o.putArray("rejected");
         path.rejected().forEach(e -> rejected.add(detail(e, path.received())));
-        ObjectNode deliveries = o.putObject("deliveries");
-        deliveries.put("recorded", false);
-        deliveries.put("note", DELIVERIES_NOT_RECORDED);
+        ArrayNode deliveries = o.putArray("deliveries"); // by group name
+        statuses.values().forEach(s -> deliveries.add(status(s)));
         return o;
     }
 

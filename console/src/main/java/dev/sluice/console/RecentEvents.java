@@ -39,6 +39,11 @@ final class RecentEvents {
         received.add(event);
     }
 
+    /** Events kept: routed, rejected, received. */
+    int[] sizes() {
+        return new int[] {routed.size(), rejected.size(), received.size()};
+    }
+
     /** Calls {@code listener} with every event added from now on, on the adding thread, until closed. */
     AutoCloseable subscribe(Consumer<IndexedEvent> listener) {
         listeners.add(listener);

@@ -1,5 +1,6 @@
 package dev.sluice.console;
 
+import dev.sluice.model.DeliveryLogEntry;
 import dev.sluice.model.EventType;
 import dev.sluice.model.Topics;
 import java.time.Clock;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the typed topics, {@code events.rejected} and {@code ingest.raw} into {@link RecentEvents}. It
+ * Reads the typed topics, {@code events.rejected} and {@code ingest.raw} into {@link RecentEvents}, and
+ * the delivery log ({@code deliveries}) into {@link Deliveries}. It
  * assigns partitions itself and never commits: it is a viewer, no consumer group's position moves, and
  * every console starts from near the end of each partition plus a bounded history.
  */
@@ -36,19 +38,23 @@ final class TopicTail implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final RecentEvents events;
+    private final Deliveries deliveries;
     private final int history;
     private final Clock clock;
     private final Map<String, String> typeByTopic = new HashMap<>();
     private final String rejectedTopic;
     private final String rawTopic;
+    private final String deliveriesTopic;
     private final Set<TopicPartition> assigned = new HashSet<>();
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private Instant nextDiscovery = Instant.MIN;
 
-    TopicTail(Consumer<byte[], byte[]> consumer, Topics topics, RecentEvents events, int history, Clock clock) {
+    TopicTail(Consumer<byte[], byte[]> consumer, Topics topics, RecentEvents events, Deliveries deliveries,
+              int history, Clock clock) {
         this.consumer = consumer;
         this.events = events;
+        this.deliveries = deliveries;
         this.history = history;
         this.clock = clock;
         for (EventType t : EventType.values()) {
@@ -56,6 +62,7 @@ final class TopicTail implements Runnable {
         }
         this.rejectedTopic = topics.rejected();
         this.rawTopic = topics.ingestRaw();
+        this.deliveriesTopic = topics.deliveries();
     }
 
     /** A read_committed consumer without a group: it sees only what the router's transactions committed. */
@@ -105,7 +112,12 @@ final class TopicTail implements Runnable {
 
     void index(ConsumerRecord<byte[], byte[]> r) {
         try {
-            if (r.topic().equals(rawTopic)) {
+            if (r.topic().equals(deliveriesTopic)) {
+                DeliveryLogEntry entry = DeliveryLogEntry.parse(r.value());
+                if (entry != null) { // null: a newer writer's version, skipped
+                    deliveries.add(entry);
+                }
+            } else if (r.topic().equals(rawTopic)) {
                 RecordReader.received(r).forEach(events::add);
             } else if (r.topic().equals(rejectedTopic)) {
                 events.add(RecordReader.rejected(r));
@@ -123,6 +135,7 @@ final class TopicTail implements Runnable {
         List<String> wanted = new ArrayList<>(typeByTopic.keySet());
         wanted.add(rejectedTopic);
         wanted.add(rawTopic);
+        wanted.add(deliveriesTopic);
         Set<TopicPartition> fresh = new HashSet<>();
         try {
             for (String topic : wanted) {

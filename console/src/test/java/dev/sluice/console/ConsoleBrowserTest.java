@@ -231,7 +231,7 @@ class ConsoleBrowserTest {
         waitUpTo(10).until(d -> d.findElement(By.id("path-m-order")).getText().contains("Routed to"));
         assertThat(path.getText()).contains("Received").contains("for project shop")
                 .contains("Routed to " + topics.prefix() + "events.track partition 0 offset")
-                .contains("Delivery to each destination is not recorded yet");
+                .contains("Destinations: no sink group has logged this event yet");
         browser.screenshot("event");
 
         // a userId's latest events

@@ -27,7 +27,8 @@ class ConsoleSecurityTest {
     private static Console start(String bind, String token) {
         ConsoleConfig config = new ConsoleConfig(new KafkaSettings("unused:9092", new Topics("sec."), 1, 1), bind, 0,
                 token, 10, 100);
-        return Console.start(config, new MockConsumer<>(AutoOffsetResetStrategy.LATEST.name()), Clock.systemUTC());
+        return Console.start(config, new MockConsumer<>(AutoOffsetResetStrategy.LATEST.name()),
+                new ClusterClients("unused:9092"), Clock.systemUTC());
     }
 
     private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
@@ -63,6 +64,15 @@ class ConsoleSecurityTest {
             assertThat(get(port, "/api/events", "Authorization", "Bearer wrong-token-0123456789").statusCode())
                     .isEqualTo(401);
             assertThat(get(port, "/api/live").statusCode()).isEqualTo(401);
+            for (String path : new String[] {"/api/destinations", "/api/dlq/sluice-sink-forwarder",
+                    "/api/replay/sluice-sink-forwarder", "/api/deliveries/live", "/metrics"}) {
+                assertThat(get(port, path).statusCode()).as(path).isEqualTo(401);
+            }
+            for (String path : new String[] {"/api/dlq/sluice-sink-forwarder/redrive", "/api/replay/sluice-sink-forwarder",
+                    "/api/replay/sluice-sink-forwarder/cancel"}) {
+                assertThat(post(port, path, "{}", "Content-Type", "application/json").statusCode()).as(path)
+                        .isEqualTo(401);
+            }
             assertThat(get(port, "/app.js").statusCode()).isEqualTo(303);
             HttpResponse<String> page = get(port, "/");
             assertThat(page.statusCode()).isEqualTo(303);
@@ -107,6 +117,20 @@ class ConsoleSecurityTest {
             HttpResponse<String> sameSite = post(port, "/logout", "", "Authorization", "Bearer " + TOKEN,
                     "Sec-Fetch-Site", "same-site");
             assertThat(sameSite.statusCode()).isEqualTo(403);
+
+            // redrive and replay: refused from another site before anything is read or written
+            for (String path : new String[] {"/api/dlq/sluice-sink-forwarder/redrive", "/api/replay/sluice-sink-forwarder",
+                    "/api/replay/sluice-sink-forwarder/cancel"}) {
+                HttpResponse<String> r = post(port, path, "{\"reason\":\"http_400\"}", "Authorization",
+                        "Bearer " + TOKEN, "Sec-Fetch-Site", "cross-site");
+                assertThat(r.statusCode()).as(path).isEqualTo(403);
+                assertThat(r.body()).contains("cross_site_request");
+                assertThat(post(port, path, "{}", "Authorization", "Bearer " + TOKEN, "Origin", "http://evil.example")
+                        .statusCode()).as(path).isEqualTo(403);
+                // and an HTML form, whatever its origin, cannot send JSON
+                assertThat(post(port, path, "reason=http_400", "Authorization", "Bearer " + TOKEN).statusCode())
+                        .as(path).isEqualTo(415);
+            }
 
             // the console's own form, as a browser sends it
             assertThat(post(port, "/login", "token=" + TOKEN, "Sec-Fetch-Site", "same-origin",

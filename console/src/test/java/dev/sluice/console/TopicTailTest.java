@@ -31,6 +31,7 @@ class TopicTailTest {
     private final Topics topics = new Topics("t.");
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.LATEST.name());
     private final RecentEvents events = new RecentEvents(100);
+    private final Deliveries deliveries = new Deliveries(100, Clock.systemUTC());
 
     private void partitions(String topic, int count, long end) {
         List<PartitionInfo> infos = new ArrayList<>();
@@ -55,7 +56,7 @@ class TopicTailTest {
     void assignsEveryPartitionItKnowsAndStartsABoundedHistoryBeforeTheEnd() {
         partitions(topics.events(EventType.TRACK), 2, 500);
         partitions(topics.rejected(), 1, 3);
-        TopicTail tail = new TopicTail(consumer, topics, events, 100, Clock.systemUTC());
+        TopicTail tail = new TopicTail(consumer, topics, events, deliveries, 100, Clock.systemUTC());
 
         tail.discover();
 
@@ -69,7 +70,7 @@ class TopicTailTest {
     @Test
     void picksUpATopicThatAppearsLaterWithoutMovingTheOthers() {
         partitions(topics.events(EventType.TRACK), 1, 10);
-        TopicTail tail = new TopicTail(consumer, topics, events, 5, Clock.systemUTC());
+        TopicTail tail = new TopicTail(consumer, topics, events, deliveries, 5, Clock.systemUTC());
         tail.discover();
         consumer.seek(new TopicPartition("t.events.track", 0), 8);
 
@@ -83,7 +84,7 @@ class TopicTailTest {
 
     @Test
     void indexesRoutedRejectedAndReceivedRecordsByTheirTopic() {
-        TopicTail tail = new TopicTail(consumer, topics, events, 5, Clock.systemUTC());
+        TopicTail tail = new TopicTail(consumer, topics, events, deliveries, 5, Clock.systemUTC());
         RecordHeaders failed = new RecordHeaders();
         FailureHeaders.rejectedNow(new Rejection("no_user_anon_id", "userId or anonymousId is required"),
                 "router-streams").writeTo(failed);

@@ -3,17 +3,19 @@ package dev.sluice.sink;
 import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.IsoInstant;
+import dev.sluice.model.ParkingHeaders;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 
 /** Headers a parked record carries in the retry topic, and where every parked or dead record came from. */
 final class RetryHeaders {
 
-    static final String DUE_AT = "sluice.retry.due-at";
-    static final String PARKINGS = "sluice.retry.parkings";
-    static final String ORIGIN_TOPIC = "sluice.origin.topic";
-    static final String ORIGIN_PARTITION = "sluice.origin.partition";
-    static final String ORIGIN_OFFSET = "sluice.origin.offset";
+    // the names are a contract with the console (redrive, replay): they live in common-model
+    static final String DUE_AT = ParkingHeaders.DUE_AT;
+    static final String PARKINGS = ParkingHeaders.PARKINGS;
+    static final String ORIGIN_TOPIC = ParkingHeaders.ORIGIN_TOPIC;
+    static final String ORIGIN_PARTITION = ParkingHeaders.ORIGIN_PARTITION;
+    static final String ORIGIN_OFFSET = ParkingHeaders.ORIGIN_OFFSET;
 
     private RetryHeaders() {
     }

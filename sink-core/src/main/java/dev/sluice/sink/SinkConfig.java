@@ -95,16 +95,12 @@ public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, St
 
     /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */
     public static String defaultGroupId(String sinkName) {
-        return "sluice-" + sinkName;
+        return Topics.sinkGroup(sinkName);
     }
 
-    /**
-     * The group's own retry topic: {@code <prefix>retry.<sink>} for the default group, {@code <prefix>retry.<sink>.<x>}
-     * for a group {@code sluice-<sink>.<x>} (a unit of the sink), {@code <prefix>retry.<sink>.<group>} for any other,
-     * so no group ever reads another's parked records.
-     */
+    /** The group's own retry topic ({@link Topics#retry(String, String)}): no group reads another's parked records. */
     public String retryTopic() {
-        return kafka.topics().retry(groupSuffix());
+        return kafka.topics().retry(sinkName, groupId);
     }
 
     /** The delivery log every sink group of the cluster writes to (key: the group). */
@@ -114,20 +110,7 @@ public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, St
 
     /** The group's own DLQ, named like {@link #retryTopic()}. */
     public String dlqTopic() {
-        return kafka.topics().dlq(groupSuffix());
-    }
-
-    private String groupSuffix() {
-        String own = defaultGroupId(sinkName);
-        if (groupId.equals(own)) {
-            return sinkName;
-        }
-        if (groupId.startsWith(own + ".") && groupId.length() > own.length() + 1) {
-            // a unit of the sink (a webhook endpoint, sluice-sink-webhook.orders): retry.sink-webhook.orders
-            return sinkName + "." + groupId.substring(own.length() + 1).replaceAll("[^a-zA-Z0-9._-]", "_");
-        }
-        // a group id may hold characters a topic name may not
-        return sinkName + "." + groupId.replaceAll("[^a-zA-Z0-9._-]", "_");
+        return kafka.topics().dlq(sinkName, groupId);
     }
 
     /**

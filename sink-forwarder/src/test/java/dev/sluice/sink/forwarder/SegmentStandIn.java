@@ -36,6 +36,8 @@ final class SegmentStandIn extends HttpStandIn {
     volatile int rateLimitNext;
     /** Share of requests answered 429 with {@code Retry-After: 1}, at random. */
     volatile double rateLimitFraction;
+    /** While set, a batch holding an event marked {@code properties.poison} is refused with a 400 (cleared: "fixed"). */
+    volatile boolean refusePoison = true;
     /** Requests a second accepted before answering 429 with {@code Retry-After: 1} (0: no limit). */
     volatile int maxRequestsPerSecond;
     private final Random random = new Random(42);
@@ -86,7 +88,7 @@ final class SegmentStandIn extends HttpStandIn {
         }
         JsonNode body = SegmentJson.parse(json);
         for (JsonNode e : body.get("batch")) {
-            if (e.path("properties").path("poison").asBoolean(false)) {
+            if (refusePoison && e.path("properties").path("poison").asBoolean(false)) {
                 badRequests.incrementAndGet();
                 send(ex, 400, "{\"success\":false,\"error\":\"invalid event " + e.get("messageId").asText() + "\"}");
                 return;
