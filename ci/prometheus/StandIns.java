@@ -48,7 +48,7 @@ public final class StandIns {
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         StringBuilder ports = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 11; i++) {
             try (ServerSocket s = new ServerSocket(0)) {
                 ports.append(i == 0 ? "" : " ").append(s.getLocalPort());
             }

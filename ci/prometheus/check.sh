@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real Prometheus scrapes all-in-one's seven endpoints (ingest-api, router-streams, sink-firehose,
 # sink-forwarder, sink-webhook, sink-amplitude, sink-mailchimp) with the scrape config of
-# docker/prometheus/prometheus.yml, while events flow to local stand-ins of Firehose, Segment, a webhook
+# docker/prometheus/prometheus.yml, plus the console's /metrics (a job of its own: on loopback it needs no
+# token; compose's config leaves it out, since off loopback it needs the console's token), while events flow to local stand-ins of Firehose, Segment, a webhook
 # endpoint, Amplitude and Mailchimp; then every target must be up and every PromQL expression of the
 # provisioned Grafana dashboard must return data. Installs Debian's prometheus when missing; says SKIPPED
 # (exit 0) when it cannot get it, FAILED (exit 1) when a check fails.
@@ -54,13 +55,13 @@ for _ in $(seq 1 60); do grep -q '^FREE_PORTS=' "$WORK/standins.out" && break; s
 grep -q '^FREE_PORTS=' "$WORK/standins.out" || fail "the stand-ins did not start"
 eval "$(grep -E '^(SEGMENT_URL|FIREHOSE_ENDPOINT|WEBHOOK_URL|AMPLITUDE_URL|MAILCHIMP_URL|STATS_URL|FREE_PORTS)=' "$WORK/standins.out")"
 read -r KAFKA_PORT INGEST_PORT INGEST_ADMIN_PORT ROUTER_PORT FIREHOSE_PORT FORWARDER_PORT PROM_PORT WEBHOOK_PORT \
-  AMPLITUDE_PORT MAILCHIMP_PORT <<<"$FREE_PORTS"
+  AMPLITUDE_PORT MAILCHIMP_PORT CONSOLE_PORT <<<"$FREE_PORTS"
 printf '{"endpoints":[{"name":"check","url":"%s"}]}\n' "$WEBHOOK_URL" >"$WORK/webhooks.json"
 
 # all-in-one from the built jar, its own embedded broker
 env -u KAFKA_BOOTSTRAP_SERVERS \
   SLUICE_DATA_DIR="$WORK/data" SLUICE_KAFKA_PORT="$KAFKA_PORT" SLUICE_INGEST_PORT="$INGEST_PORT" \
-  SLUICE_INGEST_ADMIN_PORT="$INGEST_ADMIN_PORT" SLUICE_CONSOLE_PORT=0 \
+  SLUICE_INGEST_ADMIN_PORT="$INGEST_ADMIN_PORT" SLUICE_CONSOLE_PORT="$CONSOLE_PORT" \
   SLUICE_ROUTER_ADMIN_PORT="$ROUTER_PORT" SINK_FIREHOSE__SLUICE_ADMIN_PORT="$FIREHOSE_PORT" \
   SINK_FORWARDER__SLUICE_ADMIN_PORT="$FORWARDER_PORT" SLUICE_WRITE_KEYS=check-key=check \
   SLUICE_FIREHOSE_DEFAULT_STREAM=check-events SLUICE_FIREHOSE_ENDPOINT="$FIREHOSE_ENDPOINT" \
@@ -75,7 +76,7 @@ env -u KAFKA_BOOTSTRAP_SERVERS \
 SLUICE_PID=$!
 PIDS+=($SLUICE_PID)
 ENDPOINTS=("$INGEST_ADMIN_PORT/readyz" "$ROUTER_PORT/readyz" "$FIREHOSE_PORT/healthz" "$FORWARDER_PORT/healthz"
-  "$WEBHOOK_PORT/healthz" "$AMPLITUDE_PORT/healthz" "$MAILCHIMP_PORT/healthz")
+  "$WEBHOOK_PORT/healthz" "$AMPLITUDE_PORT/healthz" "$MAILCHIMP_PORT/healthz" "$CONSOLE_PORT/healthz")
 for endpoint in "${ENDPOINTS[@]}"; do
   for _ in $(seq 1 240); do
     curl -fs -o /dev/null "http://127.0.0.1:$endpoint" && break
@@ -84,7 +85,7 @@ for endpoint in "${ENDPOINTS[@]}"; do
   done
   curl -fs -o /dev/null "http://127.0.0.1:$endpoint" || fail "http://127.0.0.1:$endpoint did not answer in 120 s"
 done
-say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT, sink-webhook :$WEBHOOK_PORT, sink-amplitude :$AMPLITUDE_PORT, sink-mailchimp :$MAILCHIMP_PORT)"
+say "all-in-one is up (ingest :$INGEST_PORT, admin :$INGEST_ADMIN_PORT, router :$ROUTER_PORT, sink-firehose :$FIREHOSE_PORT, sink-forwarder :$FORWARDER_PORT, sink-webhook :$WEBHOOK_PORT, sink-amplitude :$AMPLITUDE_PORT, sink-mailchimp :$MAILCHIMP_PORT, console :$CONSOLE_PORT)"
 
 # the compose scrape config, pointed at this machine's ports and scraping every 2 s
 sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_ADMIN_PORT\"/" \
@@ -97,6 +98,12 @@ sed -e "s/\"ingest-api:[0-9]*\"/\"127.0.0.1:$INGEST_ADMIN_PORT\"/" \
     -e "s/scrape_interval: .*/scrape_interval: 2s/" "$SCRAPE" >"$WORK/prometheus.yml"
 [ "$(grep -c '"127.0.0.1:' "$WORK/prometheus.yml")" = 7 ] \
   || fail "$SCRAPE no longer names the seven services as ingest-api, router-streams, sink-firehose, sink-forwarder, sink-webhook, sink-amplitude, sink-mailchimp"
+cat >>"$WORK/prometheus.yml" <<YAML
+  - job_name: sluice-console
+    static_configs:
+      - targets: ["127.0.0.1:$CONSOLE_PORT"]
+        labels: {service: console}
+YAML
 promtool check config "$WORK/prometheus.yml" >/dev/null || fail "promtool rejects the scrape config"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
@@ -131,10 +138,10 @@ problems=()
 for _ in $(seq 1 30); do
   down=$(curl -fs "$PROM/api/v1/targets" | jq -r '.data.activeTargets[] | select(.health != "up") | .scrapeUrl + " " + .lastError')
   count=$(curl -fs "$PROM/api/v1/targets" | jq '.data.activeTargets | length')
-  [ -z "$down" ] && [ "$count" = 7 ] && break
+  [ -z "$down" ] && [ "$count" = 8 ] && break
   sleep 1
 done
-[ "$count" = 7 ] || problems+=("expected 7 targets, prometheus has $count")
+[ "$count" = 8 ] || problems+=("expected 8 targets, prometheus has $count")
 [ -z "$down" ] || problems+=("targets not up: $down")
 say "targets: $count up"
 
@@ -165,4 +172,8 @@ if [ ${#problems[@]} -gt 0 ]; then
   printf '  %s\n' "${problems[@]}"
   fail "${#problems[@]} problem(s)"
 fi
-say "PASSED: 7 targets up, all ${#EXPRS[@]} dashboard expressions return data"
+console_series=$(query 'sluice_console_index_size{service="console",kind="delivery_message_ids"}' | jq -r '.data.result[0].value[1] // "none"')
+[ "$console_series" != none ] && [ "$console_series" != 0 ] \
+  || fail "the console's delivery index holds no messageIds by Prometheus (got $console_series): it did not read the delivery log"
+say "console: its delivery index holds $console_series messageIds, by Prometheus"
+say "PASSED: 8 targets up, all ${#EXPRS[@]} dashboard expressions return data"
