@@ -8,15 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -33,8 +36,7 @@ class EmbeddedKafkaClusterTest {
             // broker defaults: what a topic gets when its creator leaves replication to the cluster
             admin.createTopics(List.of(new NewTopic(TOPIC, Optional.of(1), Optional.empty()))).all()
                     .get(30, TimeUnit.SECONDS);
-            var description = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(TOPIC).partitions().get(0);
+            var description = describe(admin).partitions().get(0);
             assertThat(description.replicas()).hasSize(3);
             String minIsr = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, TOPIC)))
                     .all().get(30, TimeUnit.SECONDS).values().iterator().next().get("min.insync.replicas").value();
@@ -68,6 +70,21 @@ class EmbeddedKafkaClusterTest {
             String value = phase + "-" + i;
             producer.send(new ProducerRecord<>(TOPIC, value.getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
             sent.add(value);
+        }
+    }
+
+    /** The new topic as the cluster describes it: the node that answers may learn of it a moment after creation. */
+    private static TopicDescription describe(Admin admin) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
+                    throw e;
+                }
+                Pause.millis(200);
+            }
         }
     }
 
