@@ -94,7 +94,8 @@ public final class RouterBenchmark {
             Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
                     "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
                     "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
-                    "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"));
+                    "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"),
+                    "SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL", System.getProperty("bench.backlogCommitInterval", "PT1S"));
             try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(env))) {
                 // timed from its first offset commit to its last: start-up and the first commit interval left out
                 long[] span = awaitCommitted(bootstrap, topics);
@@ -108,10 +109,11 @@ public final class RouterBenchmark {
                         splitAfter, lastSplitCpuPerEvent / 1000);
                 double reference = (splitRate + splitAfter) / 2;
                 double routerCpu = (span[3] - span[2]) / (double) routed;
-                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s)) on the backlog: %,d events "
+                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s), commits every %s behind, "
+                        + "every 100 ms caught up) on the backlog: %,d events "
                         + "in %.1f s = %,.0f events/s -> %.2f of the split-copy reference (mean of the two), "
                         + "%.2f of ingest-api; %.2f us stream-thread CPU per event -> the split-copy needs %.2f of "
-                        + "that%n", env.get("SLUICE_ROUTER_THREADS"), routed, secs, rate, rate / reference,
+                        + "that%n", env.get("SLUICE_ROUTER_THREADS"), env.get("SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL"), routed, secs, rate, rate / reference,
                         rate / ingestRate, routerCpu / 1000, splitCpu / routerCpu);
 
                 int offered = STEADY_RATE != null ? STEADY_RATE : (int) (ingestRate * STEADY_SHARE);
