@@ -91,30 +91,34 @@ public final class RouterBenchmark {
                     + "by streaming, no validation/enrichment/dedup): %,.0f events/s, %.2f us CPU per event%n",
                     splitRate, splitCpu / 1000);
 
-            Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
-                    "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
-                    "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
-                    "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"),
-                    "SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL", System.getProperty("bench.backlogCommitInterval", "PT1S"));
-            try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(env))) {
-                // timed from its first offset commit to its last: start-up and the first commit interval left out
-                long[] span = awaitCommitted(bootstrap, topics);
-                double secs = (span[1] - span[0]) / 1e9;
-                long routed = span[4] * PER_ENVELOPE; // the events routed between the two commits
-                double rate = routed / secs;
+            // bench.backlogCommitIntervals=PT0.1S,PT1S,...: a router (own group, own state) per interval on the
+            // same backlog in this run, so the intervals compare on equal load; the last one stays for the steady phase
+            String[] intervals = System.getProperty("bench.backlogCommitIntervals",
+                    System.getProperty("bench.backlogCommitInterval", "PT1S")).split(",");
+            for (int i = 0; i < intervals.length - 1; i++) {
+                routerGroup = "sluice-router-" + i;
+                try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state.resolve(routerGroup),
+                        routerGroup, intervals[i])))) {
+                    double[] r = routeBacklog(bootstrap, topics, router, intervals[i]);
+                    System.out.printf("  -> %.2f of the split-copy reference (before), %.2f of ingest-api; the split-copy "
+                            + "needs %.2f of its CPU per event%n", r[0] / splitRate, r[0] / ingestRate, splitCpu / r[1]);
+                }
+            }
+            routerGroup = "sluice-router";
+            String interval = intervals[intervals.length - 1];
+            try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state, routerGroup, interval)))) {
+                double[] r = routeBacklog(bootstrap, topics, router, interval);
+                double rate = r[0];
+                double routerCpu = r[1];
                 // the reference again, so a change of load on the shared machine during the run shows
                 double splitAfter = splitCopy(bootstrap, topics.ingestRaw(), "bench.split2", events, "bench-split2");
                 splitCpu = (splitCpu + lastSplitCpuPerEvent) / 2;
                 System.out.printf("split-copy reference again, after the router: %,.0f events/s, %.2f us CPU per event%n",
                         splitAfter, lastSplitCpuPerEvent / 1000);
                 double reference = (splitRate + splitAfter) / 2;
-                double routerCpu = (span[3] - span[2]) / (double) routed;
-                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s), commits every %s behind, "
-                        + "every 100 ms caught up) on the backlog: %,d events "
-                        + "in %.1f s = %,.0f events/s -> %.2f of the split-copy reference (mean of the two), "
-                        + "%.2f of ingest-api; %.2f us stream-thread CPU per event -> the split-copy needs %.2f of "
-                        + "that%n", env.get("SLUICE_ROUTER_THREADS"), env.get("SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL"), routed, secs, rate, rate / reference,
-                        rate / ingestRate, routerCpu / 1000, splitCpu / routerCpu);
+                System.out.printf("  -> the last router: %.2f of the split-copy reference (mean of the two), %.2f of "
+                        + "ingest-api; the split-copy needs %.2f of its CPU per event%n", rate / reference,
+                        rate / ingestRate, splitCpu / routerCpu);
 
                 int offered = STEADY_RATE != null ? STEADY_RATE : (int) (ingestRate * STEADY_SHARE);
                 Map<String, String> ingestEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_INGEST_PORT", "0",
@@ -320,10 +324,62 @@ public final class RouterBenchmark {
         }
     }
 
+    /** The consumer group (= application id) of the router being measured. */
+    private static String routerGroup = "sluice-router";
+
+    static Map<String, String> routerEnv(String bootstrap, Path state, String applicationId, String backlogCommitInterval) {
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
+                "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
+                "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
+                "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"),
+                "SLUICE_ROUTER_APPLICATION_ID", applicationId,
+                "SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL", backlogCommitInterval);
+    }
+
+    /**
+     * Times a freshly started router on the whole backlog, from its first offset commit to the one that
+     * reaches the end (start-up and the first commit interval left out); prints the rate, its stream
+     * thread's CPU per event and its commits. Returns {events/s, CPU ns per event}.
+     */
+    static double[] routeBacklog(String bootstrap, Topics topics, RouterApp router, String interval) throws Exception {
+        double commitsBefore = commitMetric(router.adminPort(), "kafka_stream_thread_commit_total");
+        long[] span = awaitCommitted(bootstrap, topics);
+        double commits = commitMetric(router.adminPort(), "kafka_stream_thread_commit_total") - commitsBefore;
+        double secs = (span[1] - span[0]) / 1e9;
+        long routed = span[4] * PER_ENVELOPE; // the events routed between the two commits
+        double rate = routed / secs;
+        double cpu = (span[3] - span[2]) / (double) routed;
+        System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s), commits every %s behind, every "
+                        + "100 ms caught up) on the backlog: %,d events in %.1f s = %,.0f events/s, %.2f us stream-thread "
+                        + "CPU per event; %.0f commits (%.1f per second), latency avg %.0f ms, max %.0f ms%n",
+                System.getProperty("bench.threads", "1"), interval, routed, secs, rate, cpu / 1000, commits,
+                commits / secs, commitMetric(router.adminPort(), "kafka_stream_thread_commit_latency_avg"),
+                commitMetric(router.adminPort(), "kafka_stream_thread_commit_latency_max"));
+        return new double[] {rate, cpu};
+    }
+
+    /** A stream-thread metric from the router's /metrics, summed over its threads (one thread here). */
+    static double commitMetric(int adminPort, String name) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String v = line.substring(line.lastIndexOf(' ') + 1);
+                if (!v.equals("NaN")) {
+                    sum += Double.parseDouble(v);
+                }
+            }
+        }
+        return sum;
+    }
+
     /** Raw records in ingest.raw the router has not committed yet. */
     private static long rawLag(org.apache.kafka.clients.admin.Admin admin, Topics topics) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("sluice-router")
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(routerGroup)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 3; p++) {
