@@ -106,7 +106,8 @@ public final class RouterBenchmark {
             }
             routerGroup = "sluice-router";
             String interval = intervals[intervals.length - 1];
-            try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state, routerGroup, interval)))) {
+            RouterApp router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state, routerGroup, interval)));
+            try {
                 double[] r = routeBacklog(bootstrap, topics, router, interval);
                 double rate = r[0];
                 double routerCpu = r[1];
@@ -124,10 +125,27 @@ public final class RouterBenchmark {
                 Map<String, String> ingestEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_INGEST_PORT", "0",
                         "SLUICE_ADMIN_PORT", "0", "SLUICE_WRITE_KEYS", WRITE_KEY + "=bench-project",
                         "SLUICE_TOPIC_PREFIX", "bench.", "SLUICE_TOPIC_PARTITIONS", "3");
+                // bench.steadyIntervals=PT0.1S,PT1S,...: one steady phase per interval, the router restarted with it
+                // (same group and state) between phases, so the intervals compare under the same load in one run
+                String[] steadyIntervals = System.getProperty("bench.steadyIntervals", interval).split(",");
                 try (IngestApi ingest = IngestApi.start(IngestConfig.fromEnv(ingestEnv))) {
-                    steady(bootstrap, topics, "http://localhost:" + ingest.port() + "/v1/batch", offered,
-                            STEADY_SECONDS);
+                    for (int phase = 0; phase < steadyIntervals.length; phase++) {
+                        if (!steadyIntervals[phase].equals(interval)) {
+                            router.close();
+                            interval = steadyIntervals[phase];
+                            router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state, routerGroup, interval)));
+                            while (router.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+                                Thread.sleep(50); // its rebalance is not the next phase's latency
+                            }
+                        }
+                        System.out.printf("steady phase %d: the router commits every %s behind, every 100 ms caught up%n",
+                                phase + 1, interval);
+                        steady(bootstrap, topics, "http://localhost:" + ingest.port() + "/v1/batch", offered,
+                                STEADY_SECONDS, (char) ('s' + phase));
+                    }
                 }
+            } finally {
+                router.close();
             }
         } finally {
             TempDirs.deleteRecursively(dir);
@@ -208,7 +226,7 @@ public final class RouterBenchmark {
      * per event, the time from its request's 200 to a read_committed consumer of the typed topics
      * seeing it, and the router's lag on ingest.raw sampled every second.
      */
-    static void steady(String bootstrap, Topics topics, String url, int eventsPerSecond, int seconds)
+    static void steady(String bootstrap, Topics topics, String url, int eventsPerSecond, int seconds, char tag)
             throws Exception {
         int requestsPerSecond = Math.max(1, eventsPerSecond / PER_ENVELOPE);
         long intervalNanos = 1_000_000_000L / requestsPerSecond;
@@ -223,15 +241,22 @@ public final class RouterBenchmark {
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         List<long[]> lagSamples = new ArrayList<>(); // {second, raw records behind}
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
         Thread reader = new Thread(() -> {
             try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, "bench-steady-" + UUID.randomUUID(), true)) {
                 c.subscribe(topics.allEventTopics());
+                while (c.assignment().isEmpty()) {
+                    c.poll(Duration.ofMillis(100)); // records of earlier phases and the backlog: not this phase's
+                }
+                c.seekToEnd(c.assignment());
+                c.assignment().forEach(c::position);
+                positioned.countDown();
                 while (!done.get()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(20))) {
                         long now = System.nanoTime();
                         String id = dev.sluice.model.EventHeaders.text(r.headers(),
                                 dev.sluice.model.EventHeaders.MESSAGE_ID);
-                        if (id != null && id.startsWith("s")) { // s<request>-<index>-<uuid>
+                        if (id != null && id.charAt(0) == tag) { // <tag><request>-<index>-<uuid>
                             int dash = id.indexOf('-');
                             int event = Integer.parseInt(id.substring(1, dash)) * PER_ENVELOPE
                                     + Integer.parseInt(id.substring(dash + 1, id.indexOf('-', dash + 1)));
@@ -245,7 +270,7 @@ public final class RouterBenchmark {
             }
         }, "bench-steady-reader");
         reader.start();
-        Thread.sleep(3000); // the reader's assignment, before anything is sent
+        positioned.await(); // the reader's assignment, before anything is sent
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             long start = System.nanoTime();
@@ -271,7 +296,7 @@ public final class RouterBenchmark {
                 int request = r;
                 java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                         .header("Content-Type", "application/json").header("Authorization", authorization())
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batchBody(r * PER_ENVELOPE, "s" + r)))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batchBody(r * PER_ENVELOPE, tag + String.valueOf(r))))
                         .build();
                 http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((resp, e) -> {
                     if (e == null && resp.statusCode() == 200) {
