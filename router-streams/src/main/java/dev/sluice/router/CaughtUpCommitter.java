@@ -10,8 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * Asks for an exactly-once commit every commit interval while the router is caught up, and leaves
  * commits to Streams' own, longer {@code commit.interval.ms} while it works through a backlog.
  *
- * <p>Why: a commit stalls the stream thread (flush, offsets, commit marker), ~17 % of its time at
- * one every 100 ms under load, but {@code read_committed} readers see nothing before it, so frequent
+ * <p>Why: a commit stalls the stream thread (flush, offsets, commit markers), 4 to 17 % of its time
+ * at one every 100 ms in the benchmarks, but {@code read_committed} readers see nothing before it, so frequent
  * commits pay only when there is little to route. Caught up means a raw record no older than
  * {@code caughtUpLag} by its timestamp (ingest's produce time) against the stream thread's clock, or
  * a task that has stopped receiving records with some not yet committed (the tail of a backlog of old
