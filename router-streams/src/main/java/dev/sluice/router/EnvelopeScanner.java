@@ -201,11 +201,15 @@ final class EnvelopeScanner {
             if (problem.isPresent()) {
                 return new Rejected(problem.get(), asSent(raw, range), type);
             }
-            int limit = maxEventBytes + EventEnricher.maxAddedBytes(env.projectId(), env.ip());
             byte[] routed = copied.bytes();
-            if (routed.length > limit) {
-                return new Rejected(new Rejection("payload_too_large", "with the envelope merged in, this event is "
-                        + routed.length + " bytes, more than " + limit), routed, type);
+            // what the envelope adds is never negative, so only an event over the bare limit needs it sized:
+            // sizing it serialises the projectId and ip, ~5 % of the stream thread when done for every event
+            if (routed.length > maxEventBytes) {
+                int limit = maxEventBytes + EventEnricher.maxAddedBytes(env.projectId(), env.ip());
+                if (routed.length > limit) {
+                    return new Rejected(new Rejection("payload_too_large", "with the envelope merged in, this event is "
+                            + routed.length + " bytes, more than " + limit), routed, type);
+                }
             }
             return new Routed(type, copied.messageId(), routed);
         } catch (RuntimeException e) {

@@ -103,7 +103,9 @@ public final class RouterApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // CaughtUpCommitter asks for a commit every commitInterval while caught up; behind, Streams commits
+        // only this often, since each commit stalls the stream thread
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.backlogCommitInterval().toMillis());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         internal.factor().ifPresent(f -> p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) f));

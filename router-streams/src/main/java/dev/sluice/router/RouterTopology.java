@@ -11,8 +11,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The router, top to bottom:
  * <pre>
- *   ingest.raw ─▶ split · validate · enrich ─┬─▶ dedupe (projectId, messageId) ─▶ events.&lt;type&gt;
- *                                            └─▶ events.rejected (reason in headers)
+ *   ingest.raw ─▶ (commit pacing) ─▶ split · validate · enrich ─┬─▶ dedupe (projectId, messageId) ─▶ events.&lt;type&gt;
+ *                                                               └─▶ events.rejected (reason in headers)
  * </pre>
  */
 public final class RouterTopology {
@@ -27,7 +27,11 @@ public final class RouterTopology {
         Topology t = new Topology();
         t.addSource("ingest-raw", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.ingestRaw());
-        t.addProcessor("split", () -> new EnvelopeSplitter("dedupe", "rejected", config.maxEventBytes(), metrics), "ingest-raw");
+        CaughtUpCommitter.ThreadPace pace = new CaughtUpCommitter.ThreadPace();
+        t.addProcessor("commit-pacing", () -> new CaughtUpCommitter(pace, config.commitInterval(), config.caughtUpLag()),
+                "ingest-raw");
+        t.addProcessor("split", () -> new EnvelopeSplitter("dedupe", "rejected", config.maxEventBytes(), metrics),
+                "commit-pacing");
         if (config.dedupEnabled()) {
             t.addProcessor("dedupe", () -> new Deduplicator(DEDUP_STORE, config.dedupWindow(), metrics), "split");
             t.addStateStore(Stores.windowStoreBuilder(

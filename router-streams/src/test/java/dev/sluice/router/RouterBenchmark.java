@@ -59,6 +59,8 @@ public final class RouterBenchmark {
     private static final String WRITE_KEY = "bench";
     /** CPU nanoseconds per event of the last split-copy pass (its one thread; the producer's network thread not counted). */
     private static double lastSplitCpuPerEvent;
+    /** CPU nanoseconds per event of the last split-copy pass's producer network thread. */
+    private static double lastSplitSenderCpuPerEvent;
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("sluice-router-bench-");
@@ -67,7 +69,12 @@ public final class RouterBenchmark {
             String bootstrap = broker.bootstrapServers();
             Topics topics = new Topics("bench.");
             new TopicCreator(bootstrap, 3, 1).ensure(List.of(topics.ingestRaw(), "bench.copy", "bench.split",
-                            "bench.split2"), Duration.ofSeconds(10));
+                            "bench.split2", "bench.floor"), Duration.ofSeconds(10));
+            List<String> floorTopics = new ArrayList<>();
+            for (EventType type : EventType.values()) {
+                floorTopics.add("bench.floor." + type.wireName());
+            }
+            new TopicCreator(bootstrap, 3, 1).ensure(floorTopics, Duration.ofSeconds(10));
             long events = (long) ENVELOPES * PER_ENVELOPE;
             System.out.printf("%d cores, load average at start %.1f%n", Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -88,40 +95,83 @@ public final class RouterBenchmark {
             double splitRate = splitCopy(bootstrap, topics.ingestRaw(), "bench.split", events, "bench-split");
             double splitCpu = lastSplitCpuPerEvent;
             System.out.printf("split-copy reference (EOS transactions every 100 ms, one record per event cut out "
-                    + "by streaming, no validation/enrichment/dedup): %,.0f events/s, %.2f us CPU per event%n",
-                    splitRate, splitCpu / 1000);
+                    + "by streaming, no validation/enrichment/dedup): %,.0f events/s, %.2f us CPU per event (+ %.2f us "
+                    + "its producer's network thread)%n", splitRate, splitCpu / 1000, lastSplitSenderCpuPerEvent / 1000);
+            // bench.floors=false leaves out the Kafka Streams floors (before the routers, and again after them)
+            boolean floors = Boolean.parseBoolean(System.getProperty("bench.floors", "true"));
+            String floorInterval = System.getProperty("bench.backlogCommitIntervals",
+                    System.getProperty("bench.backlogCommitInterval", "PT1S")).split(",")[0];
+            if (floors) {
+                streamsFloor(bootstrap, topics, state, "bench-floor-0", floorInterval, false, false, splitRate, splitCpu);
+                streamsFloor(bootstrap, topics, state, "bench-floor6-0", floorInterval, false, true, splitRate, splitCpu);
+                streamsFloor(bootstrap, topics, state, "bench-floor6-dedup-0", floorInterval, true, true, splitRate,
+                        splitCpu);
+            }
 
-            Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
-                    "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
-                    "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
-                    "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"));
-            try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(env))) {
-                // timed from its first offset commit to its last: start-up and the first commit interval left out
-                long[] span = awaitCommitted(bootstrap, topics);
-                double secs = (span[1] - span[0]) / 1e9;
-                long routed = span[4] * PER_ENVELOPE; // the events routed between the two commits
-                double rate = routed / secs;
+            // bench.backlogCommitIntervals=PT0.1S,PT1S,...: a router (own group, own state) per interval on the
+            // same backlog in this run, so the intervals compare on equal load; the last one stays for the steady phase
+            String[] intervals = System.getProperty("bench.backlogCommitIntervals",
+                    System.getProperty("bench.backlogCommitInterval", "PT1S")).split(",");
+            for (int i = 0; i < intervals.length - 1; i++) {
+                routerGroup = "sluice-router-" + i;
+                try (RouterApp router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state.resolve(routerGroup),
+                        routerGroup, intervals[i])))) {
+                    double[] r = routeBacklog(bootstrap, topics, router, intervals[i]);
+                    System.out.printf("  -> %.2f of the split-copy reference (before), %.2f of ingest-api; the split-copy "
+                            + "needs %.2f of its CPU per event%n", r[0] / splitRate, r[0] / ingestRate, splitCpu / r[1]);
+                }
+            }
+            routerGroup = "sluice-router";
+            String interval = intervals[intervals.length - 1];
+            RouterApp router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state, routerGroup, interval)));
+            try {
+                double[] r = routeBacklog(bootstrap, topics, router, interval);
+                double rate = r[0];
+                double routerCpu = r[1];
                 // the reference again, so a change of load on the shared machine during the run shows
                 double splitAfter = splitCopy(bootstrap, topics.ingestRaw(), "bench.split2", events, "bench-split2");
                 splitCpu = (splitCpu + lastSplitCpuPerEvent) / 2;
-                System.out.printf("split-copy reference again, after the router: %,.0f events/s, %.2f us CPU per event%n",
-                        splitAfter, lastSplitCpuPerEvent / 1000);
+                System.out.printf("split-copy reference again, after the router: %,.0f events/s, %.2f us CPU per event "
+                        + "(+ %.2f us its producer's network thread)%n", splitAfter, lastSplitCpuPerEvent / 1000,
+                        lastSplitSenderCpuPerEvent / 1000);
+                if (floors) {
+                    double after = lastSplitCpuPerEvent;
+                    streamsFloor(bootstrap, topics, state, "bench-floor-1", floorInterval, false, false, splitAfter, after);
+                    streamsFloor(bootstrap, topics, state, "bench-floor6-1", floorInterval, false, true, splitAfter, after);
+                    streamsFloor(bootstrap, topics, state, "bench-floor6-dedup-1", floorInterval, true, true, splitAfter,
+                            after);
+                    routerGroup = "sluice-router";
+                }
                 double reference = (splitRate + splitAfter) / 2;
-                double routerCpu = (span[3] - span[2]) / (double) routed;
-                System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s)) on the backlog: %,d events "
-                        + "in %.1f s = %,.0f events/s -> %.2f of the split-copy reference (mean of the two), "
-                        + "%.2f of ingest-api; %.2f us stream-thread CPU per event -> the split-copy needs %.2f of "
-                        + "that%n", env.get("SLUICE_ROUTER_THREADS"), routed, secs, rate, rate / reference,
-                        rate / ingestRate, routerCpu / 1000, splitCpu / routerCpu);
+                System.out.printf("  -> the last router: %.2f of the split-copy reference (mean of the two), %.2f of "
+                        + "ingest-api; the split-copy needs %.2f of its CPU per event%n", rate / reference,
+                        rate / ingestRate, splitCpu / routerCpu);
 
                 int offered = STEADY_RATE != null ? STEADY_RATE : (int) (ingestRate * STEADY_SHARE);
                 Map<String, String> ingestEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_INGEST_PORT", "0",
                         "SLUICE_ADMIN_PORT", "0", "SLUICE_WRITE_KEYS", WRITE_KEY + "=bench-project",
                         "SLUICE_TOPIC_PREFIX", "bench.", "SLUICE_TOPIC_PARTITIONS", "3");
+                // bench.steadyIntervals=PT0.1S,PT1S,...: one steady phase per interval, the router restarted with it
+                // (same group and state) between phases, so the intervals compare under the same load in one run
+                String[] steadyIntervals = System.getProperty("bench.steadyIntervals", interval).split(",");
                 try (IngestApi ingest = IngestApi.start(IngestConfig.fromEnv(ingestEnv))) {
-                    steady(bootstrap, topics, "http://localhost:" + ingest.port() + "/v1/batch", offered,
-                            STEADY_SECONDS);
+                    for (int phase = 0; phase < steadyIntervals.length; phase++) {
+                        if (!steadyIntervals[phase].equals(interval)) {
+                            router.close();
+                            interval = steadyIntervals[phase];
+                            router = RouterApp.start(RouterConfig.fromEnv(routerEnv(bootstrap, state, routerGroup, interval)));
+                            while (router.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+                                Thread.sleep(50); // its rebalance is not the next phase's latency
+                            }
+                        }
+                        System.out.printf("steady phase %d: the router commits every %s behind, every 100 ms caught up%n",
+                                phase + 1, interval);
+                        steady(bootstrap, topics, "http://localhost:" + ingest.port() + "/v1/batch", offered,
+                                STEADY_SECONDS, (char) ('s' + phase));
+                    }
                 }
+            } finally {
+                router.close();
             }
         } finally {
             TempDirs.deleteRecursively(dir);
@@ -202,7 +252,7 @@ public final class RouterBenchmark {
      * per event, the time from its request's 200 to a read_committed consumer of the typed topics
      * seeing it, and the router's lag on ingest.raw sampled every second.
      */
-    static void steady(String bootstrap, Topics topics, String url, int eventsPerSecond, int seconds)
+    static void steady(String bootstrap, Topics topics, String url, int eventsPerSecond, int seconds, char tag)
             throws Exception {
         int requestsPerSecond = Math.max(1, eventsPerSecond / PER_ENVELOPE);
         long intervalNanos = 1_000_000_000L / requestsPerSecond;
@@ -217,15 +267,22 @@ public final class RouterBenchmark {
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         List<long[]> lagSamples = new ArrayList<>(); // {second, raw records behind}
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
         Thread reader = new Thread(() -> {
             try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, "bench-steady-" + UUID.randomUUID(), true)) {
                 c.subscribe(topics.allEventTopics());
+                while (c.assignment().isEmpty()) {
+                    c.poll(Duration.ofMillis(100)); // records of earlier phases and the backlog: not this phase's
+                }
+                c.seekToEnd(c.assignment());
+                c.assignment().forEach(c::position);
+                positioned.countDown();
                 while (!done.get()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(20))) {
                         long now = System.nanoTime();
                         String id = dev.sluice.model.EventHeaders.text(r.headers(),
                                 dev.sluice.model.EventHeaders.MESSAGE_ID);
-                        if (id != null && id.startsWith("s")) { // s<request>-<index>-<uuid>
+                        if (id != null && id.charAt(0) == tag) { // <tag><request>-<index>-<uuid>
                             int dash = id.indexOf('-');
                             int event = Integer.parseInt(id.substring(1, dash)) * PER_ENVELOPE
                                     + Integer.parseInt(id.substring(dash + 1, id.indexOf('-', dash + 1)));
@@ -239,7 +296,7 @@ public final class RouterBenchmark {
             }
         }, "bench-steady-reader");
         reader.start();
-        Thread.sleep(3000); // the reader's assignment, before anything is sent
+        positioned.await(); // the reader's assignment, before anything is sent
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             long start = System.nanoTime();
@@ -265,7 +322,7 @@ public final class RouterBenchmark {
                 int request = r;
                 java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                         .header("Content-Type", "application/json").header("Authorization", authorization())
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batchBody(r * PER_ENVELOPE, "s" + r)))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(batchBody(r * PER_ENVELOPE, tag + String.valueOf(r))))
                         .build();
                 http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((resp, e) -> {
                     if (e == null && resp.statusCode() == 200) {
@@ -318,10 +375,183 @@ public final class RouterBenchmark {
         }
     }
 
+    /** The consumer group (= application id) of the router being measured. */
+    private static String routerGroup = "sluice-router";
+
+    static Map<String, String> routerEnv(String bootstrap, Path state, String applicationId, String backlogCommitInterval) {
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "SLUICE_TOPIC_PREFIX", "bench.",
+                "SLUICE_ADMIN_PORT", "0", "SLUICE_ROUTER_STATE_DIR", state.toString(),
+                "SLUICE_DEDUP_WINDOW", "PT24H", "SLUICE_TOPIC_PARTITIONS", "3",
+                "SLUICE_ROUTER_THREADS", System.getProperty("bench.threads", "1"),
+                "SLUICE_ROUTER_APPLICATION_ID", applicationId,
+                "SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL", backlogCommitInterval);
+    }
+
+    /**
+     * Times a freshly started router on the whole backlog, from its first offset commit to the one that
+     * reaches the end (start-up and the first commit interval left out); prints the rate, its stream
+     * thread's CPU per event and its commits. Returns {events/s, CPU ns per event}.
+     */
+    static double[] routeBacklog(String bootstrap, Topics topics, RouterApp router, String interval) throws Exception {
+        double commitsBefore = commitMetric(router.adminPort(), "kafka_stream_thread_commit_total");
+        long[] span = awaitCommitted(bootstrap, topics);
+        double commits = commitMetric(router.adminPort(), "kafka_stream_thread_commit_total") - commitsBefore;
+        double secs = (span[1] - span[0]) / 1e9;
+        long routed = span[4] * PER_ENVELOPE; // the events routed between the two commits
+        double rate = routed / secs;
+        double cpu = (span[3] - span[2]) / (double) routed;
+        System.out.printf("router (exactly_once_v2, dedup PT24H, %s stream thread(s), commits every %s behind, every "
+                        + "100 ms caught up) on the backlog: %,d events in %.1f s = %,.0f events/s, %.2f us stream-thread "
+                        + "CPU per event (+ %.2f us its producer's network thread); %.0f commits (%.1f per second), "
+                        + "latency avg %.0f ms, max %.0f ms%n",
+                System.getProperty("bench.threads", "1"), interval, routed, secs, rate, cpu / 1000,
+                span[5] / (double) routed / 1000, commits,
+                commits / secs, commitMetric(router.adminPort(), "kafka_stream_thread_commit_latency_avg"),
+                commitMetric(router.adminPort(), "kafka_stream_thread_commit_latency_max"));
+        return new double[] {rate, cpu};
+    }
+
+    /**
+     * The floor of any router built on Kafka Streams here: a Streams app with the router's Streams settings
+     * (exactly_once_v2, its commit interval, producer settings and thread count; its own application id and
+     * state) whose one processor cuts each envelope into its events exactly as the split-copy reference does
+     * and forwards one record per event to one topic: no validation, enrichment, dedup or headers. With
+     * {@code typedTopics}, to six topics in turn (as the router spreads the benchmark's events over its six
+     * typed topics; with dedup, chosen by the type header as the router's sink does). With {@code dedup}, each event also gets the router's three headers (its type a constant, its messageId
+     * made from the raw record's partition and offset and the event's index, as long as a UUID; the type one of six in turn) and goes
+     * through the router's {@link Deduplicator} with its changelogged 24 h window store and metrics. Timed
+     * as the router is (first offset commit to the last); prints its rate and stream-thread CPU per event.
+     */
+    static void streamsFloor(String bootstrap, Topics topics, Path state, String appId, String interval,
+            boolean dedup, boolean typedTopics, double splitRate, double splitCpu) throws Exception {
+        routerGroup = appId;
+        RouterConfig config = RouterConfig.fromEnv(routerEnv(bootstrap, state.resolve(appId), appId, interval));
+        org.apache.kafka.streams.Topology t = new org.apache.kafka.streams.Topology();
+        t.addSource("ingest-raw", org.apache.kafka.common.serialization.Serdes.String().deserializer(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray().deserializer(), topics.ingestRaw());
+        t.addProcessor("split", () -> new FloorSplitter(dedup, typedTopics && !dedup), "ingest-raw");
+        String last = "split";
+        if (dedup) {
+            RouterMetrics metrics = new RouterMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+            t.addProcessor("dedupe", () -> new Deduplicator(RouterTopology.DEDUP_STORE, config.dedupWindow(), metrics),
+                    "split");
+            t.addStateStore(org.apache.kafka.streams.state.Stores.windowStoreBuilder(
+                    org.apache.kafka.streams.state.Stores.persistentWindowStore(RouterTopology.DEDUP_STORE,
+                            config.dedupWindow(), config.dedupWindow(), false),
+                    org.apache.kafka.common.serialization.Serdes.String(),
+                    org.apache.kafka.common.serialization.Serdes.Long()), "dedupe");
+            last = "dedupe";
+        }
+        var keys = org.apache.kafka.common.serialization.Serdes.String().serializer();
+        var values = org.apache.kafka.common.serialization.Serdes.ByteArray().serializer();
+        if (!typedTopics) {
+            t.addSink("out", "bench.floor", keys, values, last);
+        } else if (dedup) {
+            t.addSink("out", (key, value, ctx) -> "bench.floor."
+                    + dev.sluice.model.EventHeaders.text(ctx.headers(), dev.sluice.model.EventHeaders.TYPE), keys, values,
+                    last);
+        } else {
+            for (EventType type : EventType.values()) {
+                t.addSink("out-" + type.ordinal(), "bench.floor." + type.wireName(), keys, values, last);
+            }
+        }
+        org.apache.kafka.streams.KafkaStreams streams = new org.apache.kafka.streams.KafkaStreams(t,
+                RouterApp.streamsProperties(config));
+        try {
+            streams.start();
+            long[] span = awaitCommitted(bootstrap, topics);
+            double secs = (span[1] - span[0]) / 1e9;
+            long routed = span[4] * PER_ENVELOPE;
+            double rate = routed / secs;
+            double cpu = (span[3] - span[2]) / (double) routed;
+            System.out.printf("Streams floor%s (%s: exactly_once_v2, the router's Streams settings, %s stream thread(s), "
+                            + "commits every %s) on the backlog: %,d events in %.1f s = %,.0f events/s, %.2f us "
+                            + "stream-thread CPU per event (+ %.2f us its producer's network thread) -> %.2f of the "
+                            + "split-copy beside it; it needs %.1fx the split-copy's CPU per event%n",
+                    (dedup ? " + 3 headers + the router's Deduplicator (24 h window store, changelog, metrics)"
+                            : ", split only") + (typedTopics ? ", to six topics" : ", to one topic"), appId,
+                    System.getProperty("bench.threads", "1"), interval, routed, secs, rate, cpu / 1000,
+                    span[5] / (double) routed / 1000, rate / splitRate, cpu / splitCpu);
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    /** The split-copy's cut as a Streams processor: one record per event, key and timestamp of the raw record. */
+    private static final class FloorSplitter implements org.apache.kafka.streams.processor.api.Processor<String, byte[],
+            String, byte[]> {
+        private static final String PAD = "-".repeat(36);
+        private static final EventType[] TYPES = EventType.values();
+        private final boolean headers;
+        private final boolean toChildInTurn;
+        private final JsonFactory json = new JsonFactory();
+        private org.apache.kafka.streams.processor.api.ProcessorContext<String, byte[]> context;
+
+        FloorSplitter(boolean headers, boolean toChildInTurn) {
+            this.headers = headers;
+            this.toChildInTurn = toChildInTurn;
+        }
+
+        @Override
+        public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String, byte[]> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> raw) {
+            String origin = headers ? context.recordMetadata().map(m -> m.partition() + ":" + m.offset() + ":")
+                    .orElse("") : "";
+            String prefix = origin + PAD.substring(Math.min(PAD.length() - 2, origin.length() + 2));
+            int[] n = {0};
+            try {
+                split(json, raw.value(), slice -> {
+                    if (headers) {
+                        var h = new org.apache.kafka.common.header.internals.RecordHeaders();
+                        dev.sluice.model.EventHeaders.put(h, dev.sluice.model.EventHeaders.PROJECT, raw.key());
+                        dev.sluice.model.EventHeaders.put(h, dev.sluice.model.EventHeaders.TYPE,
+                                TYPES[n[0] % TYPES.length].wireName());
+                        dev.sluice.model.EventHeaders.put(h, dev.sluice.model.EventHeaders.MESSAGE_ID,
+                                prefix + (n[0] < 10 ? "0" : "") + n[0]);
+                        context.forward(new org.apache.kafka.streams.processor.api.Record<>(raw.key(), slice,
+                                raw.timestamp(), h));
+                    } else if (toChildInTurn) {
+                        context.forward(new org.apache.kafka.streams.processor.api.Record<>(raw.key(), slice,
+                                raw.timestamp()), "out-" + n[0] % TYPES.length);
+                    } else {
+                        context.forward(new org.apache.kafka.streams.processor.api.Record<>(raw.key(), slice,
+                                raw.timestamp()));
+                    }
+                    n[0]++;
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A stream-thread metric from the router's /metrics, summed over its threads (one thread here). */
+    static double commitMetric(int adminPort, String name) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String v = line.substring(line.lastIndexOf(' ') + 1);
+                if (!v.equals("NaN")) {
+                    sum += Double.parseDouble(v);
+                }
+            }
+        }
+        return sum;
+    }
+
     /** Raw records in ingest.raw the router has not committed yet. */
     private static long rawLag(org.apache.kafka.clients.admin.Admin admin, Topics topics) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("sluice-router")
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(routerGroup)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 3; p++) {
@@ -411,10 +641,12 @@ public final class RouterBenchmark {
         long cpu0 = 0;
         long produced = 0;
         JsonFactory json = new JsonFactory();
+        String clientId = "bench-split-" + UUID.randomUUID();
+        long senderCpu0 = 0;
         Map<String, Object> producerConfig = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-split-" + UUID.randomUUID()));
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId, ProducerConfig.CLIENT_ID_CONFIG, clientId));
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -433,6 +665,7 @@ public final class RouterBenchmark {
                 if (produced == 0 && !records.isEmpty()) {
                     t0 = System.nanoTime(); // from the first record: group join and start-up left out
                     cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    senderCpu0 = threadsCpu(clientId);
                 }
                 for (ConsumerRecord<String, byte[]> r : records) {
                     produced += split(json, r.value(), slice -> p.send(new ProducerRecord<>(to, r.key(), slice)));
@@ -448,6 +681,7 @@ public final class RouterBenchmark {
                 }
             }
             p.commitTransaction();
+            lastSplitSenderCpuPerEvent = (threadsCpu(clientId) - senderCpu0) / (double) produced;
             lastSplitCpuPerEvent = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
                     - cpu0) / (double) produced;
         }
@@ -483,8 +717,8 @@ public final class RouterBenchmark {
      * Waits until the router has committed its offsets on ingest.raw up to the end (under exactly-once
      * its output is then committed too), polling the group's offsets rather than reading the output, so
      * no reader competes with the router for the two cores (the split-copy has none either). Returns
-     * nanoTime of the first offset commit and of the last, the stream threads' CPU time at both, and the
-     * raw records left after the first.
+     * nanoTime of the first offset commit and of the last, the stream threads' CPU time at both, the
+     * raw records left after the first, and the CPU time its producers' network threads used in between.
      */
     static long[] awaitCommitted(String bootstrap, Topics topics) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
@@ -492,27 +726,47 @@ public final class RouterBenchmark {
             long total = rawLag(admin, topics);
             long first = 0;
             long firstCpu = 0;
+            long firstSenderCpu = 0;
             long lagAtFirst = 0;
             while (true) {
                 long lag = rawLag(admin, topics);
                 if (first == 0 && lag >= 0 && lag < total) {
                     first = System.nanoTime();
                     firstCpu = streamThreadsCpu();
+                    firstSenderCpu = threadsCpu("-StreamThread-");
                     lagAtFirst = lag;
                 }
                 if (lag == 0) {
-                    return new long[] {first, System.nanoTime(), firstCpu, streamThreadsCpu(), lagAtFirst};
+                    long cpu = streamThreadsCpu();
+                    long senderCpu = threadsCpu("-StreamThread-") - cpu;
+                    return new long[] {first, System.nanoTime(), firstCpu, cpu, lagAtFirst,
+                            senderCpu - (firstSenderCpu - firstCpu)};
                 }
                 Thread.sleep(20);
             }
         }
     }
 
-    /** CPU nanoseconds used so far by the router's stream threads (its producers' network threads not counted). */
+    /**
+     * CPU nanoseconds used so far by the router's stream threads ({@code <client>-StreamThread-<n>}; their
+     * producers' network threads, {@code kafka-producer-network-thread | <client>-StreamThread-<n>-producer},
+     * not counted: until the fourth pass they were, see BENCHMARKS.md).
+     */
     static long streamThreadsCpu() {
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().contains("-StreamThread-")) {
+            if (t.getName().matches(".*-StreamThread-\\d+")) {
+                sum += Math.max(0, java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
+    }
+
+    /** CPU nanoseconds used so far by the live threads whose name contains {@code part}. */
+    static long threadsCpu(String part) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains(part)) {
                 sum += Math.max(0, java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId()));
             }
         }

@@ -23,6 +23,12 @@ class RouterConfigTest {
         assertThat(c.kafka().topics().ingestRaw()).isEqualTo("sluice.ingest.raw");
         assertThat(RouterConfig.fromEnv(Map.of("SLUICE_DEDUP_WINDOW", "PT0S")).dedupEnabled()).isFalse();
         assertThat(RouterApp.streamsProperties(c).get("processing.guarantee")).isEqualTo("exactly_once_v2");
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.caughtUpLag()).isEqualTo(Duration.ofSeconds(1));
+        // Streams' own interval is the backlog one: caught up, CaughtUpCommitter asks for commits
+        assertThat(RouterApp.streamsProperties(c).get("commit.interval.ms")).isEqualTo(1000L);
+        assertThat(RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_COMMIT_INTERVAL", "PT2S")).backlogCommitInterval())
+                .as("never shorter than the caught-up interval").isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -31,6 +37,10 @@ class RouterConfigTest {
                 .hasMessageContaining("SLUICE_DEDUP_WINDOW");
         assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_THREADS", "0")))
                 .hasMessageContaining("SLUICE_ROUTER_THREADS");
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL", "PT0.05S")))
+                .hasMessageContaining("SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL");
+        assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL", "PT6S")))
+                .hasMessageContaining("SLUICE_ROUTER_BACKLOG_COMMIT_INTERVAL");
         assertThatThrownBy(() -> RouterConfig.fromEnv(Map.of("SLUICE_ROUTER_APPLICATION_ID", "a b")))
                 .hasMessageContaining("SLUICE_ROUTER_APPLICATION_ID");
     }
