@@ -190,6 +190,8 @@ class DeliveryLogTest {
         } finally {
             runner.stop(Duration.ofSeconds(30));
         }
+        // stop() returns once the loop says it stopped; the thread ends right after
+        loop.join(10_000);
         assertThat(loop.isAlive()).isFalse();
         assertThat(TopicProbe.count(bootstrap, config.dlqTopic())).isEqualTo(30);
         assertThat(TopicProbe.count(bootstrap, topics.deliveries())).isZero();
