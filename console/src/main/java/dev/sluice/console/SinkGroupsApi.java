@@ -168,15 +168,13 @@ final class SinkGroupsApi {
 
     /** {@code POST /api/dlq/{group}/redrive} with {@code {"ids":[…]}} or {@code {"reason":"http_400"}}. */
     void redrive(Context ctx) throws Exception {
-        String group = ctx.pathParam("group");
-        JsonNode body = jsonBody(ctx);
-        if (body == null) {
+        GroupPost post = groupPost(ctx);
+        if (post == null) {
             return;
         }
-        String sink = sinkOr404(ctx, group);
-        if (sink == null) {
-            return;
-        }
+        String group = post.group();
+        String sink = post.sink();
+        JsonNode body = post.body();
         String dlq = topics.dlq(sink, group);
         String retry = topics.retry(sink, group);
         int written;
@@ -217,15 +215,13 @@ final class SinkGroupsApi {
 
     /** {@code POST /api/replay/{group}} with {@code {"from":iso,"to":iso,"types":["track",…]}}. */
     void startReplay(Context ctx) {
-        String group = ctx.pathParam("group");
-        JsonNode body = jsonBody(ctx);
-        if (body == null) {
+        GroupPost post = groupPost(ctx);
+        if (post == null) {
             return;
         }
-        String sink = sinkOr404(ctx, group);
-        if (sink == null) {
-            return;
-        }
+        String group = post.group();
+        String sink = post.sink();
+        JsonNode body = post.body();
         Instant from = IsoInstant.parse(body.path("from").asText(null)).orElse(null);
         Instant to = IsoInstant.parse(body.path("to").asText(null)).orElse(null);
         if (from == null || to == null) {
@@ -286,6 +282,21 @@ final class SinkGroupsApi {
         o.put("error", r.error);
         o.put("finishedAt", r.finishedAt == null ? null : r.finishedAt.toString());
         return o;
+    }
+
+    /** A POST about one sink group: the group, the sink it belongs to, the JSON body. */
+    private record GroupPost(String group, String sink, JsonNode body) {
+    }
+
+    /** The POST's group, sink and body; null once a 415, 400 or 404 has been answered instead. */
+    private GroupPost groupPost(Context ctx) {
+        String group = ctx.pathParam("group");
+        JsonNode body = jsonBody(ctx);
+        if (body == null) {
+            return null;
+        }
+        String sink = sinkOr404(ctx, group);
+        return sink == null ? null : new GroupPost(group, sink, body);
     }
 
     private String sinkOr404(Context ctx, String group) {
