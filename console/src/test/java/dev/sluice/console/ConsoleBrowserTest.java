@@ -2,25 +2,18 @@ package dev.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.runtime.KafkaSettings;
-import dev.sluice.testsupport.TempDirs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.ingest.IngestApi;
-import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.Topics;
-import dev.sluice.router.RouterApp;
-import dev.sluice.router.RouterConfig;
 import dev.sluice.testsupport.SharedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -47,10 +40,8 @@ class ConsoleBrowserTest {
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     private static HeadlessChromium browser;
-    private static IngestApi ingest;
-    private static RouterApp router;
+    private static IngestAndRouter pipeline;
     private static Console console;
-    private static Path routerState;
     private static Topics topics;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -61,19 +52,8 @@ class ConsoleBrowserTest {
             return; // each test then says so (a skip in @BeforeAll would count no test at all)
         }
         browser = HeadlessChromium.startOrSkip(SHOTS);
-        topics = new Topics("c" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 + ".");
-        routerState = Files.createTempDirectory("console-router-");
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers()),
-                Map.entry("SLUICE_TOPIC_PREFIX", topics.prefix()),
-                Map.entry("SLUICE_ADMIN_PORT", "0"),
-                Map.entry("SLUICE_INGEST_PORT", "0"),
-                Map.entry("SLUICE_WRITE_KEYS", WRITE_KEY + "=shop"),
-                Map.entry("SLUICE_TOPIC_PARTITIONS", "1"),
-                Map.entry("SLUICE_ROUTER_APPLICATION_ID", topics.prefix() + "router"),
-                Map.entry("SLUICE_ROUTER_STATE_DIR", routerState.toString()));
-        ingest = IngestApi.start(IngestConfig.fromEnv(env));
-        router = RouterApp.start(RouterConfig.fromEnv(env));
+        pipeline = IngestAndRouter.start("c", WRITE_KEY, Map.of());
+        topics = pipeline.topics();
         // history from before the console started: it shows up too, read back from the topics
         send("{\"batch\":[{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\"u-early\","
                 + "\"messageId\":\"m-early\"}]}");
@@ -88,7 +68,7 @@ class ConsoleBrowserTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {browser, console, router, ingest}) {
+        for (AutoCloseable c : new AutoCloseable[] {browser, console, pipeline}) {
             try {
                 if (c != null) {
                     c.close();
@@ -97,16 +77,10 @@ class ConsoleBrowserTest {
                 // closing the rest matters more
             }
         }
-        if (routerState != null) {
-            TempDirs.deleteRecursively(routerState);
-        }
     }
 
     private static void send(String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingest.port()
-                + "/v1/batch")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = pipeline.send(body);
         assertThat(r.statusCode()).as(r.body()).isIn(200, 400);
     }
 

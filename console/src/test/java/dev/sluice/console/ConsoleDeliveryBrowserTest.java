@@ -2,28 +2,16 @@ package dev.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.ingest.IngestApi;
-import dev.sluice.ingest.IngestConfig;
 import dev.sluice.model.Topics;
-import dev.sluice.router.RouterApp;
-import dev.sluice.router.RouterConfig;
 import dev.sluice.runtime.KafkaSettings;
 import dev.sluice.sink.SinkService;
 import dev.sluice.sink.forwarder.SegmentForConsole;
 import dev.sluice.testsupport.SharedKafka;
-import dev.sluice.testsupport.TempDirs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -47,15 +35,12 @@ class ConsoleDeliveryBrowserTest {
     private static final String WRITE_KEY = "wk-delivery";
     private static final String GROUP = "sluice-sink-forwarder";
     private static final Path SHOTS = Path.of("target", "screenshots");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static HeadlessChromium browser;
     private static SegmentForConsole segment;
-    private static IngestApi ingest;
-    private static RouterApp router;
+    private static IngestAndRouter pipeline;
     private static SinkService forwarder;
     private static Console console;
-    private static Path routerState;
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,33 +49,22 @@ class ConsoleDeliveryBrowserTest {
             return;
         }
         browser = HeadlessChromium.startOrSkip(SHOTS);
-        Topics topics = new Topics("d" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 + ".");
-        routerState = Files.createTempDirectory("console-delivery-router-");
         segment = new SegmentForConsole("seg-shop");
-        Map<String, String> env = new HashMap<>(Map.ofEntries(
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers()),
-                Map.entry("SLUICE_TOPIC_PREFIX", topics.prefix()),
-                Map.entry("SLUICE_ADMIN_PORT", "0"),
-                Map.entry("SLUICE_INGEST_PORT", "0"),
-                Map.entry("SLUICE_WRITE_KEYS", WRITE_KEY + "=shop"),
-                Map.entry("SLUICE_TOPIC_PARTITIONS", "1"),
-                Map.entry("SLUICE_ROUTER_APPLICATION_ID", topics.prefix() + "router"),
-                Map.entry("SLUICE_ROUTER_STATE_DIR", routerState.toString()),
-                Map.entry("SLUICE_FORWARD_URL", segment.url()),
-                Map.entry("SLUICE_FORWARD_WRITE_KEYS", "shop=seg-shop"),
-                Map.entry("SLUICE_SINK_BACKOFF_BASE", "PT0.05S"),
-                Map.entry("SLUICE_SINK_BACKOFF_MAX", "PT1S"),
-                Map.entry("SLUICE_SINK_SESSION_TIMEOUT", "PT6S")));
-        ingest = IngestApi.start(IngestConfig.fromEnv(env));
-        router = RouterApp.start(RouterConfig.fromEnv(env));
-        forwarder = SegmentForConsole.startForwarder(env);
+        pipeline = IngestAndRouter.start("d", WRITE_KEY, Map.of(
+                "SLUICE_FORWARD_URL", segment.url(),
+                "SLUICE_FORWARD_WRITE_KEYS", "shop=seg-shop",
+                "SLUICE_SINK_BACKOFF_BASE", "PT0.05S",
+                "SLUICE_SINK_BACKOFF_MAX", "PT1S",
+                "SLUICE_SINK_SESSION_TIMEOUT", "PT6S"));
+        Topics topics = pipeline.topics();
+        forwarder = SegmentForConsole.startForwarder(pipeline.env());
         console = Console.start(new ConsoleConfig(new KafkaSettings(SharedKafka.bootstrapServers(), topics, 1, 1),
                 "127.0.0.1", 0, TOKEN, 100, 1000));
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {browser, console, forwarder, router, ingest, segment}) {
+        for (AutoCloseable c : new AutoCloseable[] {browser, console, forwarder, pipeline, segment}) {
             try {
                 if (c != null) {
                     c.close();
@@ -99,16 +73,10 @@ class ConsoleDeliveryBrowserTest {
                 // closing the rest matters more
             }
         }
-        if (routerState != null) {
-            TempDirs.deleteRecursively(routerState);
-        }
     }
 
     private static void send(String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingest.port()
-                + "/v1/batch")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = pipeline.send(body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
