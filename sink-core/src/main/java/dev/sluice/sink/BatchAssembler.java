@@ -2,11 +2,14 @@ package dev.sluice.sink;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Picks the next batch: records ready now (new ones and failed ones whose backoff is over, side by
- * side), in partition order, within the sink's limits; nothing until the batch is full or its oldest
- * record has lingered long enough.
+ * side), in partition order, within the sink's limits, leaving out partitions another call holds;
+ * nothing until the batch is full, its oldest new record has lingered long enough or it carries a
+ * retry (which has waited its backoff already).
  */
 final class BatchAssembler {
 
@@ -20,13 +23,17 @@ final class BatchAssembler {
         return limits;
     }
 
-    /** @param flushNow send whatever is ready without lingering (a replay's end, a stop) */
-    List<PendingRecord> next(PartitionQueues queues, long now, boolean flushNow) {
+    /**
+     * @param flushNow send whatever is ready without lingering (a replay's end, a stop)
+     * @param busy partitions whose records must wait for the call holding that partition
+     */
+    List<PendingRecord> next(PartitionQueues queues, long now, boolean flushNow, Set<TopicPartition> busy) {
         List<PendingRecord> batch = new ArrayList<>();
         long bytes = 0;
-        long oldest = Long.MAX_VALUE;
+        long oldestNew = Long.MAX_VALUE;
+        boolean retry = false;
         for (PendingRecord p : queues.unsettled()) {
-            if (!p.readyAt(now)) {
+            if (!p.readyAt(now) || (!busy.isEmpty() && busy.contains(p.partition))) {
                 continue;
             }
             if (batch.size() == limits.maxRecords() || bytes + p.size() > limits.maxBytes()) {
@@ -34,18 +41,26 @@ final class BatchAssembler {
             }
             batch.add(p);
             bytes += p.size();
-            oldest = Math.min(oldest, p.readySinceMillis);
+            if (p.lingers()) {
+                oldestNew = Math.min(oldestNew, p.readySinceMillis);
+            } else {
+                retry = true;
+            }
         }
-        boolean lingered = oldest + limits.linger().toMillis() <= now;
-        return lingered || flushNow || batch.size() == limits.maxRecords() ? batch : List.of();
+        boolean lingered = oldestNew + limits.linger().toMillis() <= now;
+        return lingered || retry || flushNow || batch.size() == limits.maxRecords() ? batch : List.of();
     }
 
-    /** How long the loop may wait before a pending record is due or a batch has lingered enough. */
-    long waitMillis(PartitionQueues queues, long now, long atMost) {
+    /**
+     * How long the loop may wait before a pending record is due or a batch has lingered enough; records
+     * of {@code busy} partitions wait for their call's answer instead.
+     */
+    long waitMillis(PartitionQueues queues, long now, long atMost, Set<TopicPartition> busy) {
         long wait = atMost;
         for (PendingRecord p : queues.unsettled()) {
-            if (!p.settled) {
-                long due = Math.max(p.notBeforeMillis, p.readySinceMillis + limits.linger().toMillis());
+            if (!p.inFlight && (busy.isEmpty() || !busy.contains(p.partition))) {
+                long due = p.lingers() ? Math.max(p.notBeforeMillis, p.readySinceMillis + limits.linger().toMillis())
+                        : p.notBeforeMillis;
                 wait = Math.min(wait, Math.max(0, due - now));
             }
         }

@@ -2,6 +2,7 @@ package dev.sluice.sink;
 
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /** A polled record not yet settled: its failures so far and when it may be tried again. */
 final class PendingRecord {
@@ -9,6 +10,7 @@ final class PendingRecord {
     /** The polled record; dropped once settled, when only its offset still matters. */
     ConsumerRecord<String, byte[]> record;
     final long offset;
+    final TopicPartition partition;
     final boolean fromRetryTopic;
     /** Attempts in all, carried through the retry topic. */
     int attempts;
@@ -22,16 +24,24 @@ final class PendingRecord {
     long notBeforeMillis;
     long readySinceMillis;
     boolean settled;
+    /** In a delivery call that has not answered yet. */
+    boolean inFlight;
 
     PendingRecord(ConsumerRecord<String, byte[]> record, boolean fromRetryTopic, long nowMillis) {
         this.record = record;
         this.offset = record.offset();
+        this.partition = new TopicPartition(record.topic(), record.partition());
         this.fromRetryTopic = fromRetryTopic;
         this.readySinceMillis = nowMillis;
     }
 
     boolean readyAt(long nowMillis) {
-        return !settled && notBeforeMillis <= nowMillis;
+        return !settled && !inFlight && notBeforeMillis <= nowMillis;
+    }
+
+    /** A record that failed before has waited its backoff: it goes as soon as it is due, without lingering. */
+    boolean lingers() {
+        return attempts == 0;
     }
 
     int size() {

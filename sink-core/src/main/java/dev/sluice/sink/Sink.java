@@ -19,6 +19,23 @@ public interface Sink extends AutoCloseable {
      */
     List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) throws Exception;
 
+    /**
+     * How many delivery calls may run at once (each on its own thread, so {@link #deliver} must then be
+     * safe to call concurrently). {@code SLUICE_SINK_MAX_IN_FLIGHT} overrides it.
+     */
+    default int maxCallsInFlight() {
+        return 1;
+    }
+
+    /**
+     * Whether the records of one partition (one key: a user's events) must reach the destination in
+     * offset order: then no two calls in flight carry records of the same partition. A retried record
+     * still goes behind the records after it.
+     */
+    default boolean keepsPartitionOrder() {
+        return true;
+    }
+
     @Override
     default void close() {
     }

@@ -15,13 +15,14 @@ import java.util.Map;
  *
  * @param sourceTopics the topics this sink delivers (default: all six typed topics)
  * @param linger overrides the sink's own linger when set; null otherwise
+ * @param maxCallsInFlight overrides the sink's own {@link Sink#maxCallsInFlight()} when set; null otherwise
  * @param deliveryTimeout the deadline each {@link Sink#deliver} call gets
  * @param adminBind address of the admin server ({@code SLUICE_ADMIN_BIND}): loopback unless configured
  * @param deliveryLog whether and how long the group's outcomes are kept in {@code <prefix>deliveries}
  */
 public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, String groupId,
                          StartPosition startFrom, List<String> sourceTopics, RetryPolicy retry, Duration linger,
-                         Duration sessionTimeout, Duration deliveryTimeout, String adminBind,
+                         Integer maxCallsInFlight, Duration sessionTimeout, Duration deliveryTimeout, String adminBind,
                          DeliveryLogSettings deliveryLog) {
 
     /**
@@ -80,6 +81,7 @@ public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, St
                 StartPosition.parse(r.string("SLUICE_SINK_START_FROM", "earliest"), "SLUICE_SINK_START_FROM"),
                 sources, retry,
                 linger == null ? null : r.duration("SLUICE_SINK_LINGER", null),
+                r.raw("SLUICE_SINK_MAX_IN_FLIGHT") == null ? null : r.integer("SLUICE_SINK_MAX_IN_FLIGHT", 1, 1, 64),
                 r.duration("SLUICE_SINK_SESSION_TIMEOUT", Duration.ofSeconds(45)),
                 r.duration("SLUICE_SINK_DELIVERY_TIMEOUT", Duration.ofSeconds(30)),
                 r.string("SLUICE_ADMIN_BIND", AdminServer.DEFAULT_BIND),
@@ -90,7 +92,7 @@ public record SinkConfig(String sinkName, KafkaSettings kafka, int adminPort, St
     /** The same settings for another consumer group of this sink (one per webhook endpoint), with its own topics. */
     public SinkConfig withGroup(String otherGroupId) {
         return new SinkConfig(sinkName, kafka, adminPort, otherGroupId, startFrom, sourceTopics, retry, linger,
-                sessionTimeout, deliveryTimeout, adminBind, deliveryLog);
+                maxCallsInFlight, sessionTimeout, deliveryTimeout, adminBind, deliveryLog);
     }
 
     /** The group a sink runs as unless told otherwise: {@code sluice-<sink>}. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Per sink, consumer group and project: what was delivered, retried, parked, dead-lettered and discarded,
@@ -88,5 +89,12 @@ public final class SinkMetrics {
         Gauge.builder("sluice.sink.send.rate.limit", callsPerSecond, DoubleSupplier::getAsDouble)
                 .tag("sink", sink).tag("group", group)
                 .description("Calls a second the destination may get, lowered when it throttles").register(registry);
+    }
+
+    /** {@code sluice_sink_calls_in_flight{sink,group}}: delivery calls waiting for the destination's answer now. */
+    public void callsInFlight(IntSupplier calls) {
+        Gauge.builder("sluice.sink.calls.in.flight", calls, IntSupplier::getAsInt)
+                .tag("sink", sink).tag("group", group)
+                .description("Delivery calls running now").register(registry);
     }
 }

@@ -16,6 +16,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,9 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery loop: poll, hand ready records to the sink in batches ({@link BatchAssembler}) as often
- * as {@link SendRate} allows, settle each record ({@link Settlement}), commit what {@link PartitionQueues}
- * allow, pause only partitions that hold too much. A consumer or commit failure rebuilds the consumer and resumes from the committed offsets.
+ * The delivery loop: poll, start delivery calls for ready batches ({@link BatchAssembler}) as often as
+ * {@link SendRate} allows and as many at once as the sink takes ({@link CallsInFlight}), settle each
+ * record of a call that answered ({@link Settlement}), commit what {@link PartitionQueues} allow, pause
+ * only partitions that hold too much. The loop keeps polling while calls run. A consumer or commit
+ * failure rebuilds the consumer and resumes from the committed offsets.
  */
 public final class SinkRunner implements Runnable {
 
@@ -44,6 +51,8 @@ public final class SinkRunner implements Runnable {
     private static final long MAX_POLL_WAIT_MS = 200;
     /** Deliveries in one turn of the loop stop starting after this, so poll() comes round often. */
     private static final long DELIVERY_TURN_MS = 1000;
+    /** How long a poll may wait while calls run: their answers are settled (and their slots reused) after it. */
+    private static final long POLL_WAIT_WHILE_CALLING_MS = 5;
 
     private final SinkConfig config;
     private final Sink sink;
@@ -58,6 +67,9 @@ public final class SinkRunner implements Runnable {
     private final BatchAssembler assembler;
     private final PartitionQueues queues;
     private final SendRate sendRate;
+    private final CallsInFlight calls;
+    /** The call threads, when the runner made them (shut down when the loop ends). */
+    private final ExecutorService callThreads;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private Consumer<String, byte[]> consumer;
@@ -71,22 +83,23 @@ public final class SinkRunner implements Runnable {
     public SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay) {
         this(config, sink, registry, replay, Clock.systemUTC(), null,
                 RecordParker.producer(config.kafka().bootstrapServers(), config.groupId() + "-parker"),
-                deliveryLog(config, registry, replay));
+                deliveryLog(config, registry, replay), null);
     }
 
-    /** Without a delivery log, for tests of the loop alone. */
+    /** Without a delivery log, each call made on the loop's thread: for tests of the loop alone, turn by turn. */
     SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay, Clock clock,
                Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer) {
-        this(config, sink, registry, replay, clock, consumers, producer, DeliveryLog.OFF);
+        this(config, sink, registry, replay, clock, consumers, producer, DeliveryLog.OFF, Runnable::run);
     }
 
     /**
      * @param consumers makes a consumer (again after a failure); null for a {@link KafkaConsumer} from the config
      * @param deliveryLog where outcomes are logged; closed when the loop ends
+     * @param callExecutor runs the delivery calls; null for threads of the runner's own, one per call in flight
      */
     SinkRunner(SinkConfig config, Sink sink, MeterRegistry registry, ReplayRange replay, Clock clock,
                Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer,
-               DeliveryLog deliveryLog) {
+               DeliveryLog deliveryLog, Executor callExecutor) {
         this.deliveryLog = deliveryLog;
         this.config = config;
         this.sink = sink;
@@ -101,6 +114,11 @@ public final class SinkRunner implements Runnable {
         this.queues = new PartitionQueues(Math.max(2 * limits.maxRecords(), 1000));
 
         this.sendRate = new SendRate(SendRate.MAX_GAP);
+        int maxCalls = config.maxCallsInFlight() != null ? config.maxCallsInFlight() : Math.max(1, sink.maxCallsInFlight());
+        this.callThreads = callExecutor != null ? null
+                : Executors.newFixedThreadPool(maxCalls, callThreadFactory(assignment.groupId()));
+        this.calls = new CallsInFlight(callExecutor != null ? callExecutor : callThreads, maxCalls,
+                sink.keepsPartitionOrder());
         this.consumers = consumers != null ? consumers
                 : () -> new KafkaConsumer<>(consumerProperties(limits), new StringDeserializer(),
                         new ByteArrayDeserializer());
@@ -109,6 +127,16 @@ public final class SinkRunner implements Runnable {
                 config.sinkName(), deliveryLog);
         this.lastPollMillis = clock.millis();
         metrics.sendRate(sendRate::callsPerSecond);
+        metrics.callsInFlight(calls::running);
+    }
+
+    private static ThreadFactory callThreadFactory(String group) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "sink-call-" + group + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The group's delivery log as configured; a replay logs under its own group. */
@@ -153,6 +181,9 @@ public final class SinkRunner implements Runnable {
             throw e;
         } finally {
             disconnect(true);
+            if (callThreads != null) {
+                callThreads.shutdownNow();
+            }
             parker.close();
             deliveryLog.close();
             stopped.countDown();
@@ -189,10 +220,16 @@ public final class SinkRunner implements Runnable {
     /** Poll, deliver what is ready, commit, pause or resume. */
     private void step() {
         long now = clock.millis();
-        long wait = Math.max(assembler.waitMillis(queues, now, MAX_POLL_WAIT_MS), sendRate.nextCallMillis() - now);
+        long wait = calls.full() ? MAX_POLL_WAIT_MS
+                : Math.max(assembler.waitMillis(queues, now, MAX_POLL_WAIT_MS, calls.busyPartitions()),
+                        sendRate.nextCallMillis() - now);
+        if (calls.running() > 0) {
+            wait = Math.min(wait, POLL_WAIT_WHILE_CALLING_MS);
+        }
         var polled = consumer.poll(Duration.ofMillis(Math.max(0, Math.min(wait, MAX_POLL_WAIT_MS))));
         lastPollMillis = clock.millis();
         enqueue(polled);
+        settleAnswered(calls.takeAnswered());
         deliverReady();
         commit(queues.partitions());
         adjustPauses();
@@ -205,12 +242,14 @@ public final class SinkRunner implements Runnable {
         assignment.attach(consumer, new SourceAssignment.Owner() {
             @Override
             public void revoked(Collection<TopicPartition> partitions) {
+                awaitCalls();
                 commit(partitions);
                 queues.drop(partitions);
             }
 
             @Override
             public void lost(Collection<TopicPartition> partitions) {
+                awaitCalls();
                 queues.drop(partitions);
             }
         });
@@ -236,6 +275,7 @@ public final class SinkRunner implements Runnable {
         if (consumer == null) {
             return;
         }
+        awaitCalls();
         if (commitSettled) {
             try {
                 commit(new ArrayList<>(queues.partitions()));
@@ -308,23 +348,54 @@ public final class SinkRunner implements Runnable {
         }
     }
 
-    /** Delivers ready batches, but stops starting new ones after a while so poll() comes round. */
+    /**
+     * Starts calls for ready batches while the sink takes more, but stops after a while so poll() comes
+     * round (a call made on this thread, in tests, answers before the next starts).
+     */
     private void deliverReady() {
         long until = clock.millis() + DELIVERY_TURN_MS;
-        while (running) {
+        while (running && !calls.full()) {
             long now = clock.millis();
             if (now >= until || now < sendRate.nextCallMillis()) {
                 return;
             }
-            List<PendingRecord> batch = assembler.next(queues, now, assignment.flushEagerly());
+            List<PendingRecord> batch = assembler.next(queues, now, assignment.flushEagerly(), calls.busyPartitions());
             if (batch.isEmpty()) {
                 return;
             }
-            deliver(batch);
+            start(batch);
+            settleAnswered(calls.takeAnswered());
         }
     }
 
-    private void deliver(List<PendingRecord> batch) {
+    /**
+     * Waits for the calls running to answer and settles them, before their partitions' offsets are
+     * committed or let go; a call overrunning its deadline by far is left behind (its records will be
+     * read again).
+     */
+    private void awaitCalls() {
+        if (calls.running() == 0) {
+            return;
+        }
+        try {
+            settleAnswered(calls.awaitAll(config.deliveryTimeout().plusSeconds(5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (calls.running() > 0) {
+            LOG.warn("event=calls_overran sink={} group={} calls={} deadlineMs={}", config.sinkName(),
+                    assignment.groupId(), calls.running(), config.deliveryTimeout().toMillis());
+        }
+    }
+
+    private void settleAnswered(List<CallsInFlight.Answered> answered) {
+        for (CallsInFlight.Answered a : answered) {
+            sendRate.answered(a.startMillis(), a.results());
+            settlement.settle(a.batch(), a.results());
+        }
+    }
+
+    private void start(List<PendingRecord> batch) {
         List<SinkRecord> records = new ArrayList<>(batch.size());
         long bytes = 0;
         for (PendingRecord p : batch) {
@@ -335,29 +406,33 @@ public final class SinkRunner implements Runnable {
         }
         metrics.batch(batch.size(), bytes);
         long start = clock.millis();
+        calls.start(batch, start, () -> call(records, start));
+    }
+
+    /** One delivery call, on a call thread; every failure becomes its records' results. */
+    private List<Delivery> call(List<SinkRecord> records, long start) {
         Instant deadline = Instant.ofEpochMilli(start).plus(config.deliveryTimeout());
         List<Delivery> results;
         try {
             results = sink.deliver(Collections.unmodifiableList(records), deadline);
-            if (results.size() != batch.size()) {
+            if (results.size() != records.size()) {
                 throw new IllegalStateException(config.sinkName() + " answered " + results.size()
-                        + " results for " + batch.size() + " records");
+                        + " results for " + records.size() + " records");
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("event=delivery_failed sink={} records={} error=\"{}\"", config.sinkName(), batch.size(),
+            LOG.warn("event=delivery_failed sink={} records={} error=\"{}\"", config.sinkName(), records.size(),
                     e.toString());
-            results = Collections.nCopies(batch.size(), Delivery.transientFailure("delivery_error", e.toString()));
+            results = Collections.nCopies(records.size(), Delivery.transientFailure("delivery_error", e.toString()));
         }
         long took = clock.millis() - start;
         if (took > config.deliveryTimeout().toMillis()) {
             LOG.warn("event=delivery_overran sink={} records={} tookMs={} deadlineMs={}", config.sinkName(),
-                    batch.size(), took, config.deliveryTimeout().toMillis());
+                    records.size(), took, config.deliveryTimeout().toMillis());
         }
-        sendRate.answered(start, results);
-        settlement.settle(batch, results);
+        return results;
     }
 
     private void commit(Collection<TopicPartition> partitions) {

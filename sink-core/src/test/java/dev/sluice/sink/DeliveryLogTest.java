@@ -178,7 +178,7 @@ class DeliveryLogTest {
         DeliveryLog dead = new DeliveryLog(DeliveryLog.producer("127.0.0.1:1", "dead-log"), config.deliveriesTopic(),
                 config.sinkName(), config.groupId(), registry, Clock.systemUTC(), DeliveryLog.MAX_ENTRY_BYTES);
         SinkRunner runner = new SinkRunner(config, sink, registry, null, Clock.systemUTC(), null,
-                RecordParker.producer(bootstrap, "parker"), dead);
+                RecordParker.producer(bootstrap, "parker"), dead, null);
         Thread loop = new Thread(runner, "dead-log-loop");
         loop.start();
         try {

@@ -12,12 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /** A sink whose answers a test scripts: given a value and its attempt number, what happens. */
-final class FakeSink implements Sink {
+class FakeSink implements Sink {
 
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     final List<String> delivered = new CopyOnWriteArrayList<>();
     final List<String> discarded = new CopyOnWriteArrayList<>();
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    /** What the sink says of itself to the runtime (a test may change them before starting the loop). */
+    int maxCalls = 1;
+    boolean partitionOrder = true;
     private final BiFunction<SinkRecord, Integer, Delivery> behaviour;
     private final BatchLimits limits;
 
@@ -38,6 +41,16 @@ final class FakeSink implements Sink {
     @Override
     public BatchLimits limits() {
         return limits;
+    }
+
+    @Override
+    public int maxCallsInFlight() {
+        return maxCalls;
+    }
+
+    @Override
+    public boolean keepsPartitionOrder() {
+        return partitionOrder;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -91,6 +92,44 @@ class SinkRunnerTest {
         }
         assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(values);
         assertThat(sink.batches).allSatisfy(b -> assertThat(b.size()).isLessThanOrEqualTo(50));
+    }
+
+    @Test
+    void twoCallsRunAtOnceOnePerPartitionAndEachPartitionArrivesInOrder() throws Exception {
+        List<String> values = produce(1000, "c");
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch twoAtOnce = new CountDownLatch(2);
+        FakeSink sink = new FakeSink((v, n) -> Delivery.delivered(),
+                new BatchLimits(50, 1_000_000, 1000, Duration.ofMillis(20))) {
+            @Override
+            public List<Delivery> deliver(List<SinkRecord> batch, java.time.Instant deadline) {
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    // the first calls wait (a while at most) for a second one to be running beside them
+                    twoAtOnce.countDown();
+                    twoAtOnce.await(10, TimeUnit.SECONDS);
+                    return super.deliver(batch, deadline);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }
+        };
+        sink.maxCalls = 4;
+        SinkConfig config = config(Map.of());
+        try (SinkService service = SinkService.start(config, sink, null)) {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> committed(config.groupId(), source) == 1000);
+        }
+        assertThat(mostAtOnce.get()).as("calls at once: one per partition, two partitions").isEqualTo(2);
+        assertThat(sink.delivered).containsExactlyInAnyOrderElementsOf(values);
+        for (int partition = 0; partition < 2; partition++) {
+            int p = partition;
+            List<Integer> arrived = sink.delivered.stream().map(v -> Integer.parseInt(v.substring(1)))
+                    .filter(i -> i % 2 == p).toList();
+            assertThat(arrived).as("partition %d in offset order", p).isSorted();
+        }
     }
 
     @Test

@@ -106,6 +106,20 @@ public final class FirehoseSink implements Sink {
         return LIMITS;
     }
 
+    /**
+     * Firehose takes concurrent PutRecordBatch calls on one stream (its limits are records and bytes a
+     * second) and promises no order within what it writes to S3 or Redshift, so partitions are not kept apart.
+     */
+    @Override
+    public int maxCallsInFlight() {
+        return 4;
+    }
+
+    @Override
+    public boolean keepsPartitionOrder() {
+        return false;
+    }
+
     @Override
     public List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) {
         Delivery[] results = new Delivery[batch.size()];

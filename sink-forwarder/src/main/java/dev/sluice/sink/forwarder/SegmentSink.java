@@ -45,6 +45,20 @@ public final class SegmentSink implements Sink {
         return LIMITS;
     }
 
+    /**
+     * Segment's batch endpoint takes concurrent requests and orders nothing by arrival (its destinations
+     * go by each event's timestamp), so partitions are not kept apart.
+     */
+    @Override
+    public int maxCallsInFlight() {
+        return 4;
+    }
+
+    @Override
+    public boolean keepsPartitionOrder() {
+        return false;
+    }
+
     @Override
     public List<Delivery> deliver(List<SinkRecord> batch, Instant deadline) throws InterruptedException {
         Delivery[] results = new Delivery[batch.size()];
