@@ -4,8 +4,6 @@ import dev.sluice.model.EventHeaders;
 import dev.sluice.model.FailureHeaders;
 import dev.sluice.model.FallbackMessageIds;
 import dev.sluice.model.Rejection;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -52,7 +50,6 @@ final class EnvelopeSplitter implements Processor<String, byte[], String, byte[]
             return;
         }
         String project = split.projectId();
-        int routed = 0;
         for (EnvelopeScanner.Outcome outcome : split.events()) {
             if (outcome instanceof EnvelopeScanner.Rejected r) {
                 reject(project, r.value(), raw, r.why(), r.type());
@@ -64,14 +61,6 @@ final class EnvelopeSplitter implements Processor<String, byte[], String, byte[]
             EventHeaders.put(headers, EventHeaders.TYPE, event.type());
             EventHeaders.put(headers, EventHeaders.MESSAGE_ID, event.messageId());
             context.forward(new Record<>(project, event.value(), raw.timestamp(), headers), validChild);
-            routed++;
-        }
-        if (routed > 0) {
-            // the envelope's events all leave now: one clock read for all of them
-            Duration latency = Duration.between(split.receivedAt(), Instant.now());
-            for (int i = 0; i < routed; i++) {
-                metrics.latency(latency);
-            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,8 +49,10 @@ public final class RouterApp implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         TopicReplication internal = config.kafka().topicCreator().replication(Duration.ofSeconds(30));
-        KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, new RouterMetrics(registry)),
-                streamsProperties(config, internal));
+        RouterMetrics metrics = new RouterMetrics(registry);
+        KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, metrics),
+                streamsProperties(config, internal),
+                new RouterClients(Set.copyOf(config.kafka().topics().allEventTopics()), metrics));
         Deque<Long> failures = new ArrayDeque<>();
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("event=stream_thread_failed error=\"{}\"", e.toString(), e);

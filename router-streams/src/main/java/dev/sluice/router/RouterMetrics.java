@@ -17,7 +17,7 @@ public final class RouterMetrics {
     public RouterMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.latency = Timer.builder("sluice.router.latency")
-                .description("Envelope receivedAt to the event leaving the router")
+                .description("Ingest's write of the event to ingest.raw to its routed copy being readable (committed)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
     }
@@ -42,6 +42,7 @@ public final class RouterMetrics {
                 .register(registry).increment();
     }
 
+    /** {@code sluice_router_latency_seconds}: recorded when the transaction carrying the event commits. */
     public void latency(Duration d) {
         latency.record(d.isNegative() ? Duration.ZERO : d);
     }

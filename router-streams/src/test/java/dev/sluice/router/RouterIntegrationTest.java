@@ -111,6 +111,14 @@ class RouterIntegrationTest {
             String metrics = get(http, router.adminPort(), "/metrics");
             assertThat(metrics).contains("sluice_router_events_total", "outcome=\"duplicate\"",
                     "kafka_stream_thread", "sluice_router_latency_seconds_bucket");
+            // one latency per routed event, taken when its transaction committed; resent duplicates are not routed
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (value(metrics, "sluice_router_latency_seconds_count") < typeById.size()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                metrics = get(http, router.adminPort(), "/metrics");
+            }
+            assertThat(value(metrics, "sluice_router_latency_seconds_count")).isEqualTo(typeById.size());
             assertThat(get(http, router.adminPort(), "/readyz")).contains("READY");
         } finally {
             TempDirs.deleteRecursively(state);
@@ -210,6 +218,12 @@ class RouterIntegrationTest {
             m = get(http, port, "/metrics");
         }
         return m;
+    }
+
+    /** An unlabelled sample's value, 0 when absent. */
+    static double value(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     static double sum(String metrics, String name, String label) {
