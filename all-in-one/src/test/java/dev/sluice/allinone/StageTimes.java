@@ -15,6 +15,8 @@ final class StageTimes {
     final Map<String, Long> receivedAt = new ConcurrentHashMap<>();
     /** ingest's receivedAt from the raw envelope: for events that never reached the destination, and as a check. */
     final Map<String, Long> envelopeReceivedAt = new ConcurrentHashMap<>();
+    /** The raw record's Kafka timestamp (ingest's producer send time): where the sink's latency metric starts. */
+    final Map<String, Long> rawRecordTimestamp = new ConcurrentHashMap<>();
     /** First seen by a read_committed consumer of the raw topic. */
     final Map<String, Long> rawReadable = new ConcurrentHashMap<>();
     /** First seen by a read_committed consumer of the typed event topics. */

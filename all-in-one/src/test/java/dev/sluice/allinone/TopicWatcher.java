@@ -26,14 +26,16 @@ final class TopicWatcher implements AutoCloseable {
     private final boolean raw;
     private final Map<String, Long> seen;
     private final Map<String, Long> receivedAt;
+    private final Map<String, Long> recordTimestamps;
     private final AtomicLong unreadable = new AtomicLong();
     private volatile boolean running = true;
 
     private TopicWatcher(String bootstrap, List<String> topics, boolean raw, Map<String, Long> seen,
-                         Map<String, Long> receivedAt) {
+                         Map<String, Long> receivedAt, Map<String, Long> recordTimestamps) {
         this.raw = raw;
         this.seen = seen;
         this.receivedAt = receivedAt;
+        this.recordTimestamps = recordTimestamps;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-bench-" + UUID.randomUUID());
@@ -50,13 +52,14 @@ final class TopicWatcher implements AutoCloseable {
         thread.start();
     }
 
-    /** Watches the raw topic, noting also each event's receivedAt from its envelope. */
+    /** Watches the raw topic, noting also each event's receivedAt from its envelope and its record's timestamp. */
     static TopicWatcher raw(String bootstrap, String topic, StageTimes times) {
-        return new TopicWatcher(bootstrap, List.of(topic), true, times.rawReadable, times.envelopeReceivedAt);
+        return new TopicWatcher(bootstrap, List.of(topic), true, times.rawReadable, times.envelopeReceivedAt,
+                times.rawRecordTimestamp);
     }
 
     static TopicWatcher typed(String bootstrap, List<String> topics, StageTimes times) {
-        return new TopicWatcher(bootstrap, topics, false, times.typedReadable, null);
+        return new TopicWatcher(bootstrap, topics, false, times.typedReadable, null, null);
     }
 
     /** Records whose messageIds could not be read (should stay 0). */
@@ -70,7 +73,7 @@ final class TopicWatcher implements AutoCloseable {
             long now = System.currentTimeMillis();
             for (ConsumerRecord<String, byte[]> r : records) {
                 if (raw) {
-                    noteEnvelope(r.value(), now);
+                    noteEnvelope(r.value(), r.timestamp(), now);
                 } else {
                     String id = EventHeaders.text(r.headers(), EventHeaders.MESSAGE_ID);
                     if (id == null) {
@@ -84,7 +87,7 @@ final class TopicWatcher implements AutoCloseable {
         consumer.close();
     }
 
-    private void noteEnvelope(byte[] value, long now) {
+    private void noteEnvelope(byte[] value, long recordTimestamp, long now) {
         RawEnvelope envelope;
         try {
             envelope = RawEnvelope.parse(value);
@@ -101,6 +104,7 @@ final class TopicWatcher implements AutoCloseable {
             }
             StageTimes.first(seen, id.asText(), now);
             receivedAt.putIfAbsent(id.asText(), received);
+            recordTimestamps.putIfAbsent(id.asText(), recordTimestamp);
         }
     }
 
