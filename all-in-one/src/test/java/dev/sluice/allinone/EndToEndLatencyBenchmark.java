@@ -49,7 +49,8 @@ public final class EndToEndLatencyBenchmark {
     private static final String AUTH = "Basic "
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
     private static final List<String> ALL = List.of("burst", "steady", "burst-failing", "steady-failing");
-    private static final double FAILING_RATE = 0.2;
+    private static final double FAILING_RATE = Double.parseDouble(System.getProperty("bench.failingRate", "0.2"));
+    private static final String SINK_LABEL = "sink=\"sink-firehose\"";
 
     private static final int BURST = Integer.getInteger("bench.burst", 3000);
     private static final int STEADY_SECONDS = Integer.getInteger("bench.steadySeconds", 20);
@@ -226,7 +227,7 @@ public final class EndToEndLatencyBenchmark {
         System.out.printf("%n== %s ==%n", title);
         int sinkPort = sluice.sinkAdminPort("sink-firehose");
         int routerPort = sluice.routerAdminPort();
-        HistogramSnapshot sinkBefore = HistogramSnapshot.scrape(sinkPort, "sluice_sink_delivery_latency_seconds", "");
+        HistogramSnapshot sinkBefore = HistogramSnapshot.scrape(sinkPort, "sluice_sink_delivery_latency_seconds", SINK_LABEL);
         HistogramSnapshot routerBefore = HistogramSnapshot.scrape(routerPort, "sluice_router_latency_seconds", "");
         long callsBefore = times.deliverCalls.get();
         long handedBefore = times.handedEvents.get();
@@ -237,7 +238,7 @@ public final class EndToEndLatencyBenchmark {
         awaitAccepted(sent.ids());
         firehose.partialFailureRate(0);
         Thread.sleep(1500); // the sink settles (and records its latency) just after the destination answers
-        HistogramSnapshot sinkDelta = HistogramSnapshot.scrape(sinkPort, "sluice_sink_delivery_latency_seconds", "")
+        HistogramSnapshot sinkDelta = HistogramSnapshot.scrape(sinkPort, "sluice_sink_delivery_latency_seconds", SINK_LABEL)
                 .minus(sinkBefore);
         HistogramSnapshot routerDelta = HistogramSnapshot.scrape(routerPort, "sluice_router_latency_seconds", "")
                 .minus(routerBefore);
@@ -415,6 +416,9 @@ public final class EndToEndLatencyBenchmark {
 
     /** Requests of {@link #STEADY_BATCH} events at evenly spaced times, as many SDKs flushing would. */
     private Sent steady(String scenario, double eventsPerSecond, int seconds) throws Exception {
+        if (eventsPerSecond <= 0) {
+            throw new IllegalStateException("no steady rate: the capacity run delivered nothing (set -Dbench.steadyRate)");
+        }
         String prefix = scenario + "-" + System.nanoTime();
         int batches = (int) Math.round(eventsPerSecond * seconds / STEADY_BATCH);
         long intervalNanos = (long) (STEADY_BATCH * 1e9 / eventsPerSecond);

@@ -68,6 +68,17 @@ final class TopicWatcher implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            // its events then show as missing at this stage; say why
+            System.out.println("!! " + Thread.currentThread().getName() + " stopped: " + e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void poll() {
         while (running) {
             var records = consumer.poll(Duration.ofMillis(100));
             long now = System.currentTimeMillis();
@@ -84,7 +95,6 @@ final class TopicWatcher implements AutoCloseable {
                 }
             }
         }
-        consumer.close();
     }
 
     private void noteEnvelope(byte[] value, long recordTimestamp, long now) {
