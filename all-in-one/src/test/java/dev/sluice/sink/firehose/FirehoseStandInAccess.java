@@ -20,6 +20,20 @@ public final class FirehoseStandInAccess implements AutoCloseable {
         return standIn.events();
     }
 
+    /** One accepted Firehose record: its data (one or more newline-terminated events) and when it was accepted. */
+    public record AcceptedRecord(String data, long atMillis) {
+    }
+
+    /** The records accepted after the first {@code skip}, in the order they were accepted. */
+    public List<AcceptedRecord> acceptedAfter(int skip) {
+        return standIn.accepted.stream().skip(skip).map(a -> new AcceptedRecord(a.data(), a.atMillis())).toList();
+    }
+
+    /** The share of records each call fails with ServiceUnavailableException (0 to 1). */
+    public void partialFailureRate(double rate) {
+        standIn.partialFailureRate = rate;
+    }
+
     @Override
     public void close() {
         standIn.close();
