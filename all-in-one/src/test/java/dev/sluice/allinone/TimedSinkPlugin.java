@@ -81,6 +81,16 @@ final class TimedSinkPlugin implements SinkPlugin {
         }
 
         @Override
+        public int maxCallsInFlight() {
+            return sink.maxCallsInFlight();
+        }
+
+        @Override
+        public boolean keepsPartitionOrder() {
+            return sink.keepsPartitionOrder();
+        }
+
+        @Override
         public void close() {
             sink.close();
         }
