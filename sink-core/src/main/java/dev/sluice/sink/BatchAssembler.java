@@ -8,8 +8,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Picks the next batch: records ready now (new ones and failed ones whose backoff is over, side by
  * side), in partition order, within the sink's limits, leaving out partitions another call holds;
- * nothing until the batch is full, its oldest new record has lingered long enough or it carries a
- * retry (which has waited its backoff already).
+ * nothing until the batch is full or its oldest record has lingered long enough (a retried record
+ * lingers from when it is due, so the retries of one failed call go out together).
  */
 final class BatchAssembler {
 
@@ -30,8 +30,7 @@ final class BatchAssembler {
     List<PendingRecord> next(PartitionQueues queues, long now, boolean flushNow, Set<TopicPartition> busy) {
         List<PendingRecord> batch = new ArrayList<>();
         long bytes = 0;
-        long oldestNew = Long.MAX_VALUE;
-        boolean retry = false;
+        long oldest = Long.MAX_VALUE;
         for (PendingRecord p : queues.unsettled()) {
             if (!p.readyAt(now) || (!busy.isEmpty() && busy.contains(p.partition))) {
                 continue;
@@ -41,14 +40,10 @@ final class BatchAssembler {
             }
             batch.add(p);
             bytes += p.size();
-            if (p.lingers()) {
-                oldestNew = Math.min(oldestNew, p.readySinceMillis);
-            } else {
-                retry = true;
-            }
+            oldest = Math.min(oldest, p.readySinceMillis);
         }
-        boolean lingered = oldestNew + limits.linger().toMillis() <= now;
-        return lingered || retry || flushNow || batch.size() == limits.maxRecords() ? batch : List.of();
+        boolean lingered = oldest + limits.linger().toMillis() <= now;
+        return lingered || flushNow || batch.size() == limits.maxRecords() ? batch : List.of();
     }
 
     /**
@@ -59,8 +54,7 @@ final class BatchAssembler {
         long wait = atMost;
         for (PendingRecord p : queues.unsettled()) {
             if (!p.inFlight && (busy.isEmpty() || !busy.contains(p.partition))) {
-                long due = p.lingers() ? Math.max(p.notBeforeMillis, p.readySinceMillis + limits.linger().toMillis())
-                        : p.notBeforeMillis;
+                long due = Math.max(p.notBeforeMillis, p.readySinceMillis + limits.linger().toMillis());
                 wait = Math.min(wait, Math.max(0, due - now));
             }
         }

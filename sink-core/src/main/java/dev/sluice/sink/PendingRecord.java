@@ -39,11 +39,6 @@ final class PendingRecord {
         return !settled && !inFlight && notBeforeMillis <= nowMillis;
     }
 
-    /** A record that failed before has waited its backoff: it goes as soon as it is due, without lingering. */
-    boolean lingers() {
-        return attempts == 0;
-    }
-
     int size() {
         return record.value() == null ? 0 : record.value().length;
     }

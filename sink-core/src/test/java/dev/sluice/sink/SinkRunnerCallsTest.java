@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Several delivery calls at once, turn by turn on Kafka's MockConsumer, with calls that answer only
- * when the test lets them: which records a call may take, what is committed meanwhile, and a retry
- * that does not linger.
+ * when the test lets them: which records a call may take and what is committed meanwhile.
  */
 class SinkRunnerCallsTest {
 
@@ -131,28 +130,5 @@ class SinkRunnerCallsTest {
         append(P1, "b");
         runner.turn();
         assertThat(held).hasSize(1);
-    }
-
-    @Test
-    void aRetriedRecordGoesWhenDueWithoutLingeringAgain() {
-        FakeSink sink = new FakeSink((v, n) -> v.equals("v0") && n == 1
-                ? Delivery.transientFailure("http_503", "once") : Delivery.delivered(),
-                new BatchLimits(3, 1_000_000, 1000, Duration.ofSeconds(30)));
-        SinkRunner runner = runner(sink, Runnable::run, Map.of());
-        for (int i = 0; i < 3; i++) {
-            append(P0, "v" + i);
-        }
-        runner.turn();
-        assertThat(sink.batches).as("a full batch does not linger").containsExactly(List.of("v0", "v1", "v2"));
-
-        clock.advance(Duration.ofMillis(250)); // past the longest backoff, far short of the linger
-        runner.turn();
-        assertThat(sink.batches).containsExactly(List.of("v0", "v1", "v2"), List.of("v0"));
-        assertThat(log.committed(P0)).isEqualTo(3);
-
-        append(P0, "v3");
-        clock.advance(Duration.ofSeconds(1));
-        runner.turn();
-        assertThat(sink.batches).as("a new record still lingers").hasSize(2);
     }
 }
