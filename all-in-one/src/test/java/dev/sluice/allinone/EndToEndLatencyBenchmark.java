@@ -49,6 +49,8 @@ public final class EndToEndLatencyBenchmark {
     private static final String AUTH = "Basic "
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
     private static final List<String> ALL = List.of("burst", "steady", "burst-failing", "steady-failing");
+    /** How long the stand-in takes to answer each call, like AWS from outside its region (0: loopback speed). */
+    private static final long CALL_DELAY_MS = Long.getLong("bench.callDelayMs", 0);
     private static final double FAILING_RATE = Double.parseDouble(System.getProperty("bench.failingRate", "0.2"));
     private static final String SINK_LABEL = "sink=\"sink-firehose\"";
 
@@ -122,10 +124,11 @@ public final class EndToEndLatencyBenchmark {
              TopicWatcher raw = TopicWatcher.raw(sluice.bootstrapServers(), new Topics(Topics.DEFAULT_PREFIX).ingestRaw(), times);
              TopicWatcher typed = TopicWatcher.typed(sluice.bootstrapServers(),
                      new Topics(Topics.DEFAULT_PREFIX).allEventTopics(), times)) {
+            firehose.callDelayMillis(CALL_DELAY_MS);
             System.out.printf("%d cores; all-in-one in process (embedded broker, ingest, router, sink-firehose -> "
-                            + "Firehose stand-in on loopback); extra env: %s%nscenarios: %s; burst %,d events handed to the "
+                            + "Firehose stand-in on loopback, answering each call after %d ms); extra env: %s%nscenarios: %s; burst %,d events handed to the "
                             + "SDK over %d ms (flushAt %d, flushInterval %d ms); steady %d s in batches of %d%n",
-                    Runtime.getRuntime().availableProcessors(), extraEnv.isEmpty() ? "none" : extraEnv, scenarios,
+                    Runtime.getRuntime().availableProcessors(), CALL_DELAY_MS, extraEnv.isEmpty() ? "none" : extraEnv, scenarios,
                     BURST, BURST_SPREAD, SDK_FLUSH_AT, SDK_FLUSH_INTERVAL, STEADY_SECONDS, STEADY_BATCH);
             EndToEndLatencyBenchmark bench = new EndToEndLatencyBenchmark(sluice, firehose, times,
                     nodeDir.resolve("node_modules"), script);

@@ -34,6 +34,11 @@ public final class FirehoseStandInAccess implements AutoCloseable {
         standIn.partialFailureRate = rate;
     }
 
+    /** How long each PutRecordBatch takes to answer, as AWS's round trip would. */
+    public void callDelayMillis(long millis) {
+        standIn.callDelayMillis = millis;
+    }
+
     @Override
     public void close() {
         standIn.close();

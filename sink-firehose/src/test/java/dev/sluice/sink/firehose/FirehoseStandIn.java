@@ -35,6 +35,8 @@ final class FirehoseStandIn extends HttpStandIn {
     final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     volatile double partialFailureRate;
     volatile int throttleNextCalls;
+    /** How long each PutRecordBatch takes to answer (AWS's own round trip, ~100 ms and more; 0 on loopback). */
+    volatile long callDelayMillis;
     /** Until this time, every call is refused as AWS refuses an expired session token. */
     volatile long expiredCredentialsUntilMillis;
     private final Random random = new Random(42);
@@ -80,6 +82,13 @@ final class FirehoseStandIn extends HttpStandIn {
         if (!target.equals("Firehose_20150804.PutRecordBatch")) {
             error(ex, 400, "UnknownOperationException", target);
             return;
+        }
+        if (callDelayMillis > 0) {
+            try {
+                Thread.sleep(callDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         JsonNode req = SegmentJson.parse(body);
         String stream = req.get("DeliveryStreamName").asText();
