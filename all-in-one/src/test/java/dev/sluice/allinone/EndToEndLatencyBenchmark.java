@@ -295,8 +295,8 @@ public final class EndToEndLatencyBenchmark {
                         + "%,d events, p50 in %s ms, p99 in %s ms | benchmark end to end: p50 %d, p99 %d ms%n",
                 sinkMetric.count(), sinkMetric.quantile(0.5), sinkMetric.quantile(0.99),
                 percentile(endToEnd, 0.5), percentile(endToEnd, 0.99));
-        System.out.printf("metric sluice_router_latency_seconds (receivedAt -> event leaves the router, before its "
-                        + "transaction commits): %,d events, p50 in %s ms, p99 in %s ms | benchmark receivedAt -> typed "
+        System.out.printf("metric sluice_router_latency_seconds (record timestamp -> the router's transaction "
+                        + "carrying it committed): %,d events, p50 in %s ms, p99 in %s ms | benchmark receivedAt -> typed "
                         + "readable: p50 %d, p99 %d ms%n",
                 routerMetric.count(), routerMetric.quantile(0.5), routerMetric.quantile(0.99),
                 percentile(toTyped, 0.5), percentile(toTyped, 0.99));
