@@ -111,7 +111,6 @@ public final class SinkRunner implements Runnable {
         BatchLimits limits = config.linger() == null ? own
                 : new BatchLimits(own.maxRecords(), own.maxBytes(), own.maxRecordBytes(), config.linger());
         this.assembler = new BatchAssembler(limits);
-        this.queues = new PartitionQueues(Math.max(2 * limits.maxRecords(), 1000));
 
         this.sendRate = new SendRate(SendRate.MAX_GAP);
         int maxCalls = config.maxCallsInFlight() != null ? config.maxCallsInFlight() : Math.max(1, sink.maxCallsInFlight());
@@ -119,6 +118,8 @@ public final class SinkRunner implements Runnable {
                 : Executors.newFixedThreadPool(maxCalls, callThreadFactory(assignment.groupId()));
         this.calls = new CallsInFlight(callExecutor != null ? callExecutor : callThreads, maxCalls,
                 sink.keepsPartitionOrder());
+        // a partition stops being read once it holds what every call could carry and a batch more
+        this.queues = new PartitionQueues(Math.max((maxCalls + 1) * limits.maxRecords(), 1000));
         this.consumers = consumers != null ? consumers
                 : () -> new KafkaConsumer<>(consumerProperties(limits), new StringDeserializer(),
                         new ByteArrayDeserializer());
