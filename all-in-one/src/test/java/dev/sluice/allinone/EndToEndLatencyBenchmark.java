@@ -288,6 +288,9 @@ public final class EndToEndLatencyBenchmark {
         long[] endToEnd = row("end to end (receivedAt -> accepted)", ids, received, times.accepted);
         row("  for the sink metric: receivedAt -> record time", ids, received, times.rawRecordTimestamp);
         long[] toTyped = row("  for the router metric: receivedAt -> typed", ids, received, times.typedReadable);
+        if (Boolean.getBoolean("bench.timeline")) {
+            timeline(ids, received, firstReceived);
+        }
         System.out.printf("deliver() calls %,d carrying %,d events (tries included): %.1f a call, at most %d at once; "
                         + "accepted twice: %d%n", calls, handed, calls == 0 ? 0.0 : (double) handed / calls,
                 times.mostInFlight.get(), duplicates);
@@ -328,6 +331,26 @@ public final class EndToEndLatencyBenchmark {
                     d.length);
         }
         return d;
+    }
+
+    /** The slowest router and end-to-end times of the events that arrived in each second: when the tail happened. */
+    private void timeline(List<String> ids, Map<String, Long> received, long firstReceived) {
+        java.util.TreeMap<Long, long[]> bySecond = new java.util.TreeMap<>();
+        for (String id : ids) {
+            Long r = received.get(id);
+            Long raw = times.rawReadable.get(id);
+            Long typed = times.typedReadable.get(id);
+            Long accepted = times.accepted.get(id);
+            if (r == null || raw == null || typed == null || accepted == null) {
+                continue;
+            }
+            long[] m = bySecond.computeIfAbsent((r - firstReceived) / 1000, k -> new long[2]);
+            m[0] = Math.max(m[0], typed - raw);
+            m[1] = Math.max(m[1], accepted - r);
+        }
+        StringBuilder b = new StringBuilder("slowest by second of arrival (router / end to end, ms):");
+        bySecond.forEach((sec, m) -> b.append(' ').append(sec).append("s ").append(m[0]).append('/').append(m[1]));
+        System.out.println(b);
     }
 
     private static long percentile(long[] sorted, double q) {
