@@ -22,8 +22,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class CallsInFlight {
 
-    /** A call that answered: its records, when it started and one result per record. */
-    record Answered(List<PendingRecord> batch, long startMillis, List<Delivery> results) {
+    /**
+     * A call that answered: its records, when it started and one result per record, or the {@link Error}
+     * the sink threw instead (the loop's thread rethrows it, as it did when calls ran on it).
+     */
+    record Answered(List<PendingRecord> batch, long startMillis, List<Delivery> results, Error error) {
     }
 
     private final Executor executor;
@@ -57,7 +60,7 @@ final class CallsInFlight {
         return busy.keySet();
     }
 
-    /** Starts a call; {@code call} must not throw (a failure is its records' results). */
+    /** Starts a call; {@code call} answers a failure as its records' results and throws only an {@link Error}. */
     void start(List<PendingRecord> batch, long startMillis, Supplier<List<Delivery>> call) {
         running.incrementAndGet();
         for (PendingRecord p : batch) {
@@ -66,7 +69,13 @@ final class CallsInFlight {
                 busy.merge(p.partition, 1, Integer::sum);
             }
         }
-        executor.execute(() -> answered.add(new Answered(batch, startMillis, call.get())));
+        executor.execute(() -> {
+            try {
+                answered.add(new Answered(batch, startMillis, call.get(), null));
+            } catch (Error e) {
+                answered.add(new Answered(batch, startMillis, null, e));
+            }
+        });
     }
 
     /** The calls that answered since last asked; their records are free to be picked again. */

@@ -391,6 +391,10 @@ public final class SinkRunner implements Runnable {
 
     private void settleAnswered(List<CallsInFlight.Answered> answered) {
         for (CallsInFlight.Answered a : answered) {
+            if (a.error() != null) {
+                // a broken sink (a missing class, a stack overflow) stops the loop and so its health, as before
+                throw a.error();
+            }
             sendRate.answered(a.startMillis(), a.results());
             settlement.settle(a.batch(), a.results());
         }

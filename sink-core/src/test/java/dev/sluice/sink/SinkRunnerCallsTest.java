@@ -1,6 +1,7 @@
 package dev.sluice.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.model.EventHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -130,5 +131,18 @@ class SinkRunnerCallsTest {
         append(P1, "b");
         runner.turn();
         assertThat(held).hasSize(1);
+    }
+
+    @Test
+    void anErrorThrownByTheSinkOnACallThreadStopsTheLoopAsItWouldOnItsOwnThread() {
+        FakeSink sink = new FakeSink(new BatchLimits(5, 1_000_000, 1000, Duration.ZERO), (r, n) -> {
+            throw new NoClassDefFoundError("a class the sink needs");
+        });
+        SinkRunner runner = runner(sink, holding, Map.of());
+        append(P0, "v0");
+        runner.turn();
+        answer(0);
+        assertThatThrownBy(runner::turn).isInstanceOf(NoClassDefFoundError.class);
+        assertThat(log.committed(P0)).isZero();
     }
 }
