@@ -68,15 +68,7 @@ class ConsoleBrowserTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {browser, console, pipeline}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // closing the rest matters more
-            }
-        }
+        IngestAndRouter.closeAll(browser, console, pipeline);
     }
 
     private static void send(String body) throws Exception {

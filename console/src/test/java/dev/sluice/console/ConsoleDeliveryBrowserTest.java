@@ -64,15 +64,7 @@ class ConsoleDeliveryBrowserTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {browser, console, forwarder, pipeline, segment}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // closing the rest matters more
-            }
-        }
+        IngestAndRouter.closeAll(browser, console, forwarder, pipeline, segment);
     }
 
     private static void send(String body) throws Exception {

@@ -90,4 +90,17 @@ final class IngestAndRouter implements AutoCloseable {
             }
         }
     }
+
+    /** Closes each of a test class's parts, null or failing ones too: closing the rest matters more. */
+    static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable c : parts) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // the next one still has to go
+            }
+        }
+    }
 }
